@@ -1,0 +1,38 @@
+/** What the emulator saw of one API request, for tests to count upstream calls. */
+export interface LoggedRequest {
+  seq: number;
+  at: string;
+  method: string;
+  path: string;
+  query: string;
+  host: string | null;
+  operationId: string;
+  status: number | null;
+  durationMs: number | null;
+  fault: 'latency' | 'hang' | 'error' | 'cap' | null;
+}
+
+const MAX_ENTRIES = 200_000;
+
+export class RequestLog {
+  private entries: LoggedRequest[] = [];
+  private seq = 0;
+
+  add(entry: Omit<LoggedRequest, 'seq'>): void {
+    this.seq += 1;
+    this.entries.push({ seq: this.seq, ...entry });
+    if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
+  }
+
+  list(sinceSeq = 0): LoggedRequest[] {
+    return sinceSeq > 0 ? this.entries.filter((e) => e.seq > sinceSeq) : [...this.entries];
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+}

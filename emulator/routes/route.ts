@@ -1,0 +1,88 @@
+import type { Product } from '../representations';
+import type { Store } from '../store';
+import { isSid, type SidPrefix } from '../sids';
+import { errors } from '../twilio-error';
+
+export type Method = 'GET' | 'POST' | 'DELETE';
+
+export interface ApiRequest {
+  /** The request path without its query, as Twilio quotes it in a 404. */
+  path: string;
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  body: Record<string, unknown>;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface ApiResult {
+  status?: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** One Twilio operation: what twilio-oai calls it, where it lives, and what it does. */
+export interface ApiRoute {
+  operationId: string;
+  product: Product;
+  method: Method;
+  /** Fastify pattern, e.g. `/v1/Interactions/:Sid`. */
+  path: string;
+  /** The SID prefix each path parameter must carry; a malformed SID is a 404, as on Twilio. */
+  sids: Record<string, SidPrefix>;
+  handle: (request: ApiRequest, store: Store) => ApiResult;
+}
+
+export function checkPathSids(route: ApiRoute, request: ApiRequest): void {
+  for (const [name, prefix] of Object.entries(route.sids)) {
+    const value = request.params[name];
+    if (value === undefined || !isSid(prefix, value)) throw errors.notFound(request.path);
+  }
+}
+
+/** A form field that must be a single string when present (repeated fields are refused). */
+export function formString(body: Record<string, unknown>, name: string): string | undefined {
+  const value = body[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw errors.invalidParameter(name, 'must be a single value');
+  return value;
+}
+
+export function requiredFormString(body: Record<string, unknown>, name: string): string {
+  const value = formString(body, name);
+  if (value === undefined || value === '') throw errors.missingParameter(name);
+  return value;
+}
+
+/** A form field holding a JSON object, as the helper serializes Channel, Routing and the like. */
+export function formJsonObject(body: Record<string, unknown>, name: string): Record<string, unknown> | undefined {
+  const text = formString(body, name);
+  if (text === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw errors.invalidParameter(name, 'is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw errors.invalidParameter(name, 'must be a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+export function formEnum<T extends string>(
+  body: Record<string, unknown>,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
+  const value = formString(body, name);
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value))
+    throw errors.invalidParameter(name, `must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+export function formInteger(body: Record<string, unknown>, name: string): number | undefined {
+  const value = formString(body, name);
+  if (value === undefined) return undefined;
+  if (!/^-?\d{1,9}$/.test(value)) throw errors.invalidParameter(name, 'must be an integer');
+  return Number(value);
+}

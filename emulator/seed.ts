@@ -1,0 +1,172 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { SidPrefix } from './sids';
+import {
+  safeParseObject,
+  Store,
+  type AssignmentStatus,
+  type ChannelStatus,
+  type ChannelType,
+  type InteractionInput,
+  type ParticipantType,
+  type Queue,
+  type TaskChannel,
+  type Workflow,
+  type Worker,
+  type Workspace,
+} from './store';
+
+export const DEFAULT_SEED_FILE = path.join(__dirname, 'seed', 'bank.json');
+
+interface SeedInteraction {
+  label: string;
+  sids: NonNullable<NonNullable<Parameters<Store['createInteraction']>[1]>['sids']>;
+  createdMinutesAgo: number;
+  channel: InteractionInput['channel'];
+  routing: {
+    queue: string;
+    workflow: string;
+    taskChannel: string;
+    priority?: number;
+    attributes: Record<string, unknown>;
+  };
+  assignmentStatus: AssignmentStatus;
+  /** A worker SID: adds the agent as a channel participant, as accepting the reservation does. */
+  agent?: string;
+  extraChannels?: Array<{
+    sid: string;
+    type: ChannelType;
+    status: ChannelStatus;
+    participants: Array<{ sid: string; type: ParticipantType }>;
+  }>;
+  transfers?: Array<{
+    invite: string;
+    task: string;
+    queue: string;
+    assignmentStatus: AssignmentStatus;
+    agent?: string;
+    minutesAfter: number;
+    attributes?: Record<string, unknown>;
+  }>;
+  /** Replaces the task's attributes string as is, valid JSON or not. */
+  rawAttributes?: string;
+  conversationDeleted?: boolean;
+}
+
+export interface SeedFile {
+  accountSid: string;
+  flexInstanceSid: string;
+  workspace: Workspace;
+  workflows: Workflow[];
+  queues: Queue[];
+  taskChannels: TaskChannel[];
+  workers: Worker[];
+  interactions: SeedInteraction[];
+}
+
+export interface SeededInteraction {
+  sid: string;
+  label: string;
+  channelType: ChannelType;
+}
+
+export function readSeedFile(file: string = DEFAULT_SEED_FILE): SeedFile {
+  return JSON.parse(readFileSync(file, 'utf8')) as SeedFile;
+}
+
+/** Builds a store holding the seed's account, with every interaction created as Flex would create it. */
+export function storeFromSeed(seed: SeedFile, now: () => number = Date.now): Store {
+  const store = new Store(seed.accountSid, seed.flexInstanceSid, now);
+  store.workspaces.set(seed.workspace.sid, seed.workspace);
+  for (const workflow of seed.workflows) store.workflows.set(workflow.sid, workflow);
+  for (const queue of seed.queues) store.queues.set(queue.sid, queue);
+  for (const channel of seed.taskChannels) store.taskChannels.set(channel.sid, channel);
+  for (const worker of seed.workers) store.workers.set(worker.sid, worker);
+  const randomSids = store.mintSid;
+  store.mintSid = deterministicSids(seed.accountSid);
+  for (const spec of seed.interactions) seedInteraction(store, seed.workspace.sid, spec);
+  store.mintSid = randomSids;
+  return store;
+}
+
+export function seededInteractions(seed: SeedFile): SeededInteraction[] {
+  return seed.interactions.map((i) => ({ sid: i.sids.interaction!, label: i.label, channelType: i.channel.type }));
+}
+
+/** SIDs the seed does not spell out are derived from the account and their order, so they are stable too. */
+function deterministicSids(accountSid: string): (prefix: SidPrefix) => string {
+  let counter = 0;
+  return (prefix) => {
+    counter += 1;
+    return prefix + createHash('sha256').update(`${accountSid}:${counter}`).digest('hex').slice(0, 32);
+  };
+}
+
+function seedInteraction(store: Store, workspaceSid: string, spec: SeedInteraction): void {
+  const createdAt = store.now() - spec.createdMinutesAgo * 60_000;
+  const interaction = store.createInteraction(
+    {
+      channel: spec.channel,
+      routing: {
+        properties: {
+          workspace_sid: workspaceSid,
+          workflow_sid: spec.routing.workflow,
+          queue_sid: spec.routing.queue,
+          task_channel_unique_name: spec.routing.taskChannel,
+          attributes: spec.routing.attributes,
+          ...(spec.routing.priority !== undefined ? { priority: spec.routing.priority } : {}),
+          ...(spec.agent ? { worker_sid: spec.agent } : {}),
+        },
+      },
+    },
+    { sids: spec.sids, createdAt, assignmentStatus: spec.assignmentStatus },
+  );
+  const channel = store.channels.get(interaction.channelSids[0]!)!;
+  const task = store.tasks.get(interaction.primaryTaskSid)!;
+  if (spec.agent) addAgent(store, channel, task.sid, workspaceSid, spec.agent);
+  if (spec.rawAttributes !== undefined) task.attributes = spec.rawAttributes;
+  for (const extra of spec.extraChannels ?? []) {
+    const added = store.addChannel(interaction, { sid: extra.sid, type: extra.type, status: extra.status });
+    for (const participant of extra.participants) store.addChannelParticipant(added, participant);
+  }
+  for (const transfer of spec.transfers ?? []) {
+    const invite = store.addInvite(channel, {
+      sid: transfer.invite,
+      taskSid: transfer.task,
+      queueSid: transfer.queue,
+      assignmentStatus: transfer.assignmentStatus,
+      createdAt: createdAt + transfer.minutesAfter * 60_000,
+      ...(transfer.attributes ? { attributes: transfer.attributes } : {}),
+    });
+    if (transfer.agent) addAgent(store, channel, invite.taskSid, workspaceSid, transfer.agent);
+  }
+  if (spec.conversationDeleted && spec.sids.conversation) {
+    store.conversations.delete(spec.sids.conversation);
+    for (const participant of store.conversationParticipantsOf(spec.sids.conversation))
+      store.conversationParticipants.delete(participant.sid);
+  }
+}
+
+function addAgent(
+  store: Store,
+  channel: NonNullable<ReturnType<Store['channels']['get']>>,
+  taskSid: string,
+  workspaceSid: string,
+  workerSid: string,
+): void {
+  const worker = store.workers.get(workerSid);
+  if (!worker) throw new Error(`seed names unknown worker ${workerSid}`);
+  store.addChannelParticipant(channel, {
+    type: 'agent',
+    routingProperties: { workspace_sid: workspaceSid, task_sid: taskSid, worker_sid: worker.sid },
+  });
+  const conversationSid = safeParseObject(store.tasks.get(taskSid)?.attributes ?? '').conversationSid;
+  if (typeof conversationSid === 'string' && store.conversations.has(conversationSid)) {
+    store.addConversationParticipant(conversationSid, {
+      identity: worker.identity,
+      attributes: { member_type: 'agent', friendlyName: worker.friendlyName },
+      messagingBinding: null,
+    });
+  }
+}

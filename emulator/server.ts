@@ -1,0 +1,312 @@
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { decide, faultConfigSchema, NO_FAULTS, type FaultConfig } from './faults';
+import { HOSTS, type Product } from './representations';
+import { RequestLog } from './request-log';
+import { checkPathSids, type ApiRoute, type Method } from './routes/route';
+import { conversationsRoutes } from './routes/conversations';
+import { flexRoutes } from './routes/flex';
+import { iamRoutes } from './routes/iam';
+import { taskrouterRoutes } from './routes/taskrouter';
+import { readSeedFile, seededInteractions, storeFromSeed, type SeededInteraction, type SeedFile } from './seed';
+import type { Store } from './store';
+import { errors, TwilioApiError } from './twilio-error';
+
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_PORT = 4010;
+/** Placeholder credentials: 32 characters, as the Twilio runtime checks an auth token's length. */
+export const DEFAULT_AUTH_TOKEN = 'emulator-auth-token-000000000000';
+export const DEFAULT_API_KEY = { sid: 'SK00000000000000000000000000000001', secret: 'emulator-api-key-secret' };
+
+export interface EmulatorOptions {
+  host?: string;
+  port?: number;
+  seedFile?: string;
+  authToken?: string;
+  apiKey?: { sid: string; secret: string };
+  faults?: FaultConfig;
+}
+
+export interface RunningEmulator {
+  url: string;
+  accountSid: string;
+  authToken: string;
+  apiKey: { sid: string; secret: string };
+  seeded: SeededInteraction[];
+  readonly store: Store;
+  requestLog: RequestLog;
+  faults: FaultConfig;
+  close(): Promise<void>;
+}
+
+const ALL_METHODS: Method[] = ['GET', 'POST', 'DELETE'];
+const OTHER_METHODS = ['PUT', 'PATCH'] as const;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    api?: ApiRoute;
+  }
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const seedFile = readSeedFile(options.seedFile);
+  const state = {
+    store: storeFromSeed(seedFile),
+    faults: options.faults ?? NO_FAULTS,
+    inFlight: 0,
+  };
+  const credentials = {
+    accountSid: seedFile.accountSid,
+    authToken: options.authToken ?? DEFAULT_AUTH_TOKEN,
+    apiKey: options.apiKey ?? DEFAULT_API_KEY,
+  };
+  const requestLog = new RequestLog();
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
+  await app.register(formbody);
+  installErrorHandling(app);
+  installApiHooks(app, state, credentials, requestLog);
+  registerApiRoutes(app, state);
+  registerAdminRoutes(app, state, seedFile, requestLog, options.seedFile);
+
+  await app.listen({ host: options.host ?? DEFAULT_HOST, port: options.port ?? DEFAULT_PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://${options.host ?? DEFAULT_HOST}:${port}`,
+    ...credentials,
+    seeded: seededInteractions(seedFile),
+    get store() {
+      return state.store;
+    },
+    requestLog,
+    get faults() {
+      return state.faults;
+    },
+    set faults(config: FaultConfig) {
+      state.faults = config;
+    },
+    close: () => app.close(),
+  };
+}
+
+type State = { store: Store; faults: FaultConfig; inFlight: number };
+type Credentials = { accountSid: string; authToken: string; apiKey: { sid: string; secret: string } };
+
+const API_ROUTES: ApiRoute[] = [...flexRoutes, ...conversationsRoutes, ...taskrouterRoutes, ...iamRoutes];
+
+/** Each Twilio operation, plus a 405 for the methods its path does not serve (Twilio's code 20004). */
+function registerApiRoutes(app: FastifyInstance, state: State): void {
+  const byPath = new Map<string, ApiRoute[]>();
+  for (const route of API_ROUTES) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
+
+  for (const [path, routes] of byPath) {
+    for (const route of routes) {
+      app.route({
+        method: route.method,
+        url: path,
+        config: { api: route },
+        handler: async (request, reply) => {
+          const apiRequest = {
+            path: request.url.split('?')[0]!,
+            params: request.params as Record<string, string>,
+            query: (request.query ?? {}) as Record<string, unknown>,
+            body: bodyObject(request.body),
+            headers: request.headers,
+          };
+          checkPathSids(route, apiRequest);
+          const result = route.handle(apiRequest, state.store);
+          void reply.code(result.status ?? 200).headers(result.headers ?? {});
+          return result.body;
+        },
+      });
+    }
+    const served = new Set(routes.map((r) => r.method));
+    for (const method of [...ALL_METHODS.filter((m) => !served.has(m)), ...OTHER_METHODS]) {
+      app.route({
+        method,
+        url: path,
+        config: { api: routes[0]! },
+        handler: async (request) => {
+          throw errors.methodNotAllowed(request.method);
+        },
+      });
+    }
+  }
+}
+
+function bodyObject(body: unknown): Record<string, unknown> {
+  return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+}
+
+/** Faults, the in-flight cap, the original host, Basic auth and the request log, for API routes only. */
+function installApiHooks(app: FastifyInstance, state: State, credentials: Credentials, log: RequestLog): void {
+  app.addHook('onRequest', async (request, reply) => {
+    const route = request.routeOptions.config.api;
+    if (!route) return;
+    const started = performance.now();
+    let fault: 'latency' | 'hang' | 'error' | 'cap' | null = null;
+    state.inFlight += 1;
+    reply.raw.once('close', () => {
+      state.inFlight -= 1;
+      log.add({
+        at: new Date().toISOString(),
+        method: request.method,
+        path: request.url.split('?')[0]!,
+        query: request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '',
+        host: headerValue(request.headers['x-forwarded-host']) ?? null,
+        operationId: route.operationId,
+        status: fault === 'hang' ? null : reply.statusCode,
+        durationMs: Math.round((performance.now() - started) * 100) / 100,
+        fault,
+      });
+    });
+
+    const cap = state.faults.maxInFlight;
+    if (cap && state.inFlight > cap) {
+      fault = 'cap';
+      throw errors.tooManyRequests();
+    }
+    const decision = decide(state.faults, route.operationId);
+    if (decision.latencyMs > 0) {
+      fault = 'latency';
+      await sleep(decision.latencyMs);
+    }
+    if (decision.outcome === 'hang') {
+      fault = 'hang';
+      reply.hijack();
+      return;
+    }
+    if (decision.outcome !== 'pass') {
+      fault = 'error';
+      throw decision.outcome === 429 ? errors.tooManyRequests() : errors.serverError(decision.outcome);
+    }
+    checkHost(route.product, request);
+    authenticate(request, credentials);
+  });
+}
+
+/** The redirecting client names the Twilio host it meant; a route of another product is a 404 there. */
+function checkHost(product: Product, request: FastifyRequest): void {
+  const forwarded = headerValue(request.headers['x-forwarded-host']);
+  if (forwarded !== undefined && forwarded !== HOSTS[product]) throw errors.notFound(request.url.split('?')[0]!);
+}
+
+function authenticate(request: FastifyRequest, credentials: Credentials): void {
+  const header = request.headers.authorization ?? '';
+  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header);
+  if (!match) throw errors.authenticate();
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const separator = decoded.indexOf(':');
+  const username = decoded.slice(0, separator);
+  const password = decoded.slice(separator + 1);
+  const ok =
+    separator > 0 &&
+    ((username === credentials.accountSid && password === credentials.authToken) ||
+      (username === credentials.apiKey.sid && password === credentials.apiKey.secret));
+  if (!ok) throw errors.authenticate();
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: unknown, _request, reply: FastifyReply) => {
+    const twilioError = asTwilioError(error);
+    void reply.code(twilioError.status).headers(twilioError.headers).send(twilioError.body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const error = errors.notFound(request.url.split('?')[0]!);
+    void reply.code(404).send(error.body);
+  });
+}
+
+/** Maps fastify's own rejections (bad JSON, wrong media type, oversized body) to Twilio's error body. */
+function asTwilioError(error: unknown): TwilioApiError {
+  if (error instanceof TwilioApiError) return error;
+  const fastifyError = error as { statusCode?: number; code?: string; message?: string };
+  const status = fastifyError.statusCode ?? 500;
+  if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return errors.unsupportedMediaType('');
+  if (status === 413) return new TwilioApiError(413, 20413, 'Request Entity Too Large');
+  if (status >= 400 && status < 500) return errors.badRequest(`Bad Request: ${fastifyError.message ?? 'malformed request'}`);
+  return errors.serverError(500);
+}
+
+function registerAdminRoutes(
+  app: FastifyInstance,
+  state: State,
+  seedFile: SeedFile,
+  log: RequestLog,
+  seedPath: string | undefined,
+): void {
+  const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Content-Type' };
+  app.addHook('onSend', async (request, reply) => {
+    if (request.url.startsWith('/__emulator/')) void reply.headers(cors);
+  });
+  app.options('/__emulator/*', async (_request, reply) => reply.code(204).headers({ ...cors, 'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE' }).send());
+
+  app.get('/__emulator/health', async () => ({ ok: true, inFlight: state.inFlight }));
+  app.get('/__emulator/interactions', async () => ({ interactions: seededInteractions(seedFile) }));
+
+  app.get('/__emulator/requests', async (request) => {
+    const since = Number((request.query as { since?: string }).since ?? 0);
+    return { requests: log.list(Number.isFinite(since) ? since : 0), lastSeq: log.lastSeq };
+  });
+  app.delete('/__emulator/requests', async (_request, reply) => {
+    log.clear();
+    return reply.code(204).send();
+  });
+
+  app.get('/__emulator/faults', async () => state.faults);
+  app.put('/__emulator/faults', { schema: { body: faultConfigSchema } }, async (request) => {
+    state.faults = request.body as FaultConfig;
+    return state.faults;
+  });
+  app.delete('/__emulator/faults', async (_request, reply) => {
+    state.faults = NO_FAULTS;
+    return reply.code(204).send();
+  });
+
+  app.post(
+    '/__emulator/flex-tokens',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            identity: { type: 'string', minLength: 1, maxLength: 256 },
+            worker_sid: { type: ['string', 'null'], pattern: '^WK[0-9a-fA-F]{32}$' },
+            roles: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 64 }, maxItems: 20 },
+            ttl_seconds: { type: 'integer', minimum: -86400, maximum: 86400 },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = (request.body ?? {}) as { identity?: string; worker_sid?: string | null; roles?: string[]; ttl_seconds?: number };
+      const worker = body.worker_sid ? state.store.workers.get(body.worker_sid) : [...state.store.workers.values()][0];
+      const record = state.store.mintFlexToken({
+        identity: body.identity ?? worker?.identity ?? 'local.developer',
+        workerSid: body.worker_sid === null ? null : (worker?.sid ?? null),
+        roles: body.roles ?? worker?.roles ?? ['agent'],
+        ...(body.ttl_seconds !== undefined ? { ttlSeconds: body.ttl_seconds } : {}),
+      });
+      return reply.code(201).send({
+        token: record.token,
+        identity: record.identity,
+        worker_sid: record.workerSid,
+        roles: record.roles,
+        expiration: new Date(record.expiresAt).toISOString(),
+      });
+    },
+  );
+
+  app.post('/__emulator/reset', async (_request, reply) => {
+    state.store = storeFromSeed(readSeedFile(seedPath));
+    state.faults = NO_FAULTS;
+    log.clear();
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,554 @@
+import { randomBytes } from 'node:crypto';
+import { newSid, SID_PREFIX, type SidPrefix } from './sids';
+import { errors } from './twilio-error';
+
+/**
+ * The emulator's model of one Twilio account: the Flex Interactions, their
+ * channels, participants and invites, the Conversations behind them and the
+ * TaskRouter tasks that route them. Records hold state; representations.ts
+ * turns them into the JSON Twilio answers with.
+ */
+
+export type ChannelType = 'voice' | 'sms' | 'email' | 'web' | 'whatsapp' | 'chat' | 'messenger' | 'gbm';
+export const CHANNEL_TYPES: readonly ChannelType[] = ['voice', 'sms', 'email', 'web', 'whatsapp', 'chat', 'messenger', 'gbm'];
+export type ChannelStatus = 'setup' | 'active' | 'failed' | 'closed' | 'inactive';
+export type ParticipantType = 'supervisor' | 'customer' | 'external' | 'agent' | 'unknown';
+export const PARTICIPANT_TYPES: readonly ParticipantType[] = ['supervisor', 'customer', 'external', 'agent', 'unknown'];
+export type AssignmentStatus = 'pending' | 'reserved' | 'assigned' | 'canceled' | 'wrapping' | 'completed';
+export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = [
+  'pending',
+  'reserved',
+  'assigned',
+  'canceled',
+  'wrapping',
+  'completed',
+];
+
+export interface Workspace {
+  sid: string;
+  friendlyName: string;
+}
+export interface Workflow {
+  sid: string;
+  friendlyName: string;
+}
+export interface Queue {
+  sid: string;
+  friendlyName: string;
+}
+export interface TaskChannel {
+  sid: string;
+  uniqueName: string;
+}
+export interface Worker {
+  sid: string;
+  friendlyName: string;
+  identity: string;
+  roles: string[];
+}
+
+export interface TaskRecord {
+  sid: string;
+  workspaceSid: string;
+  workflowSid: string;
+  queueSid: string;
+  taskChannelSid: string;
+  /** Stored as TaskRouter stores it: a string, normally JSON. */
+  attributes: string;
+  assignmentStatus: AssignmentStatus;
+  priority: number;
+  reason: string | null;
+  timeout: number;
+  routingTarget: string | null;
+  createdAt: number;
+  updatedAt: number;
+  queueEnteredAt: number;
+  revision: number;
+}
+
+export interface InteractionRecord {
+  sid: string;
+  channelSids: string[];
+  primaryTaskSid: string;
+  interactionContextSid: string | null;
+  webhookTtid: string;
+  createdAt: number;
+}
+
+export interface ChannelRecord {
+  sid: string;
+  interactionSid: string;
+  type: ChannelType;
+  status: ChannelStatus;
+  errorCode: number | null;
+  errorMessage: string | null;
+}
+
+export interface ParticipantRecord {
+  sid: string;
+  interactionSid: string;
+  channelSid: string;
+  type: ParticipantType;
+  routingProperties: Record<string, unknown> | null;
+}
+
+export interface InviteRecord {
+  sid: string;
+  interactionSid: string;
+  channelSid: string;
+  taskSid: string;
+}
+
+export interface ConversationRecord {
+  sid: string;
+  chatServiceSid: string;
+  messagingServiceSid: string;
+  friendlyName: string | null;
+  uniqueName: string | null;
+  attributes: string;
+  state: 'active' | 'inactive' | 'closed';
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface MessagingBinding {
+  type: string;
+  address?: string;
+  proxy_address?: string;
+}
+
+export interface ConversationParticipantRecord {
+  sid: string;
+  conversationSid: string;
+  identity: string | null;
+  attributes: string;
+  messagingBinding: MessagingBinding | null;
+  roleSid: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface FlexTokenRecord {
+  token: string;
+  identity: string;
+  workerSid: string | null;
+  roles: string[];
+  realmUserId: string;
+  expiresAt: number;
+}
+
+/** What POST /v1/Interactions accepts, as the twilio helper sends it (Channel and Routing JSON). */
+export interface InteractionInput {
+  channel: {
+    type: ChannelType;
+    initiated_by?: 'customer' | 'agent' | 'api';
+    properties?: { media_channel_sid?: string };
+    participants?: Array<{ address?: string; proxy_address?: string; name?: string; identity?: string }>;
+  };
+  routing: {
+    properties: {
+      workspace_sid: string;
+      workflow_sid?: string;
+      queue_sid?: string;
+      worker_sid?: string;
+      task_channel_unique_name?: string;
+      attributes?: Record<string, unknown>;
+      priority?: number;
+      timeout?: number;
+    };
+  };
+  interactionContextSid?: string;
+  webhookTtid?: string;
+}
+
+/** Fixed SIDs and state a seed file can give a created interaction. */
+export interface InteractionOverrides {
+  sids?: Partial<Record<'interaction' | 'channel' | 'task' | 'invite' | 'conversation' | 'participant', string>>;
+  createdAt?: number;
+  assignmentStatus?: AssignmentStatus;
+  channelStatus?: ChannelStatus;
+}
+
+const DEFAULT_ROLE_SID = 'RL' + 'c0ffee'.padEnd(32, '0');
+
+export class Store {
+  readonly workspaces = new Map<string, Workspace>();
+  readonly workflows = new Map<string, Workflow>();
+  readonly queues = new Map<string, Queue>();
+  readonly taskChannels = new Map<string, TaskChannel>();
+  readonly workers = new Map<string, Worker>();
+  readonly tasks = new Map<string, TaskRecord>();
+  readonly interactions = new Map<string, InteractionRecord>();
+  readonly channels = new Map<string, ChannelRecord>();
+  readonly participants = new Map<string, ParticipantRecord>();
+  readonly invites = new Map<string, InviteRecord>();
+  readonly conversations = new Map<string, ConversationRecord>();
+  readonly conversationParticipants = new Map<string, ConversationParticipantRecord>();
+  readonly flexTokens = new Map<string, FlexTokenRecord>();
+
+  /** Makes new SIDs; the seed loader swaps in a deterministic one so seeded SIDs never change. */
+  mintSid: (prefix: SidPrefix) => string = newSid;
+
+  constructor(
+    readonly accountSid: string,
+    readonly flexInstanceSid: string,
+    readonly now: () => number = Date.now,
+  ) {}
+
+  // ---- lookups that answer Twilio's 404 ----
+
+  interaction(sid: string, path: string): InteractionRecord {
+    return found(this.interactions.get(sid), path);
+  }
+
+  channel(interactionSid: string, channelSid: string, path: string): ChannelRecord {
+    const channel = this.channels.get(channelSid);
+    return found(channel?.interactionSid === interactionSid ? channel : undefined, path);
+  }
+
+  conversation(sid: string, path: string): ConversationRecord {
+    return found(this.conversations.get(sid), path);
+  }
+
+  task(workspaceSid: string, taskSid: string, path: string): TaskRecord {
+    const task = this.tasks.get(taskSid);
+    return found(task?.workspaceSid === workspaceSid ? task : undefined, path);
+  }
+
+  channelsOf(interactionSid: string): ChannelRecord[] {
+    const interaction = this.interactions.get(interactionSid);
+    return (interaction?.channelSids ?? []).map((sid) => this.channels.get(sid)).filter(isDefined);
+  }
+
+  participantsOf(channelSid: string): ParticipantRecord[] {
+    return [...this.participants.values()].filter((p) => p.channelSid === channelSid);
+  }
+
+  invitesOf(channelSid: string): InviteRecord[] {
+    return [...this.invites.values()].filter((i) => i.channelSid === channelSid);
+  }
+
+  conversationParticipantsOf(conversationSid: string): ConversationParticipantRecord[] {
+    return [...this.conversationParticipants.values()].filter((p) => p.conversationSid === conversationSid);
+  }
+
+  // ---- writes ----
+
+  /**
+   * Creates an interaction the way Flex does: a Conversation for the media
+   * (unless one is given), an interaction channel, a TaskRouter task carrying
+   * the known Flex task attributes, an invite for that task, and the customer
+   * as a channel participant.
+   */
+  createInteraction(input: InteractionInput, overrides: InteractionOverrides = {}): InteractionRecord {
+    const props = input.routing.properties;
+    const workspace = this.workspaces.get(props.workspace_sid);
+    if (!workspace) throw errors.invalidParameter('Routing', `workspace ${props.workspace_sid} was not found`);
+    const workflowSid = props.workflow_sid ?? first(this.workflows.keys());
+    if (!workflowSid || !this.workflows.has(workflowSid))
+      throw errors.invalidParameter('Routing', `workflow ${props.workflow_sid} was not found`);
+    const queueSid = props.queue_sid ?? first(this.queues.keys());
+    if (!queueSid || !this.queues.has(queueSid))
+      throw errors.invalidParameter('Routing', `queue ${props.queue_sid} was not found`);
+    const taskChannelName = props.task_channel_unique_name ?? defaultTaskChannel(input.channel.type);
+    const taskChannel = [...this.taskChannels.values()].find((c) => c.uniqueName === taskChannelName);
+    if (!taskChannel) throw errors.invalidParameter('Routing', `task channel ${taskChannelName} was not found`);
+
+    const createdAt = overrides.createdAt ?? this.now();
+    const sids = overrides.sids ?? {};
+    const interactionSid = sids.interaction ?? this.mintSid(SID_PREFIX.interaction);
+    const channelSid = sids.channel ?? this.mintSid(SID_PREFIX.channel);
+    const taskSid = sids.task ?? this.mintSid(SID_PREFIX.task);
+    const inviteSid = sids.invite ?? this.mintSid(SID_PREFIX.invite);
+    const customer = input.channel.participants?.[0] ?? {};
+    const initiatedBy = input.channel.initiated_by ?? 'customer';
+    const type = input.channel.type;
+
+    const conversationSid =
+      type === 'voice'
+        ? null
+        : (input.channel.properties?.media_channel_sid ??
+          this.createConversation(
+            {
+              sid: sids.conversation,
+              friendlyName: `${type} with ${customer.name ?? customer.address ?? customer.identity ?? 'customer'}`,
+              createdAt,
+            },
+            customer,
+            type,
+          ).sid);
+
+    const userAttributes = props.attributes ?? {};
+    const direction = initiatedBy === 'agent' ? 'outbound' : 'inbound';
+    const attributes = {
+      ...userAttributes,
+      customerAddress: customer.address ?? customer.identity ?? null,
+      customerName: userAttributes.customerName ?? customer.name ?? customer.address ?? customer.identity ?? null,
+      from: customer.address ?? customer.identity ?? null,
+      ...(conversationSid ? { conversationSid } : {}),
+      flexInteractionSid: interactionSid,
+      flexInteractionChannelSid: channelSid,
+      flexChannelInviteSid: inviteSid,
+      channelType: type,
+      direction,
+      initiatedBy,
+      conversations: {
+        ...(isRecord(userAttributes.conversations) ? userAttributes.conversations : {}),
+        conversation_id: interactionSid,
+        initiated_by: initiatedBy,
+        communication_channel: capitalize(type),
+        direction: capitalize(direction),
+        ...(conversationSid ? { media: [{ type: 'ChatTranscript', sid: conversationSid }] } : {}),
+      },
+    };
+
+    this.tasks.set(taskSid, {
+      sid: taskSid,
+      workspaceSid: workspace.sid,
+      workflowSid,
+      queueSid,
+      taskChannelSid: taskChannel.sid,
+      attributes: JSON.stringify(attributes),
+      assignmentStatus: overrides.assignmentStatus ?? 'pending',
+      priority: props.priority ?? 0,
+      reason: null,
+      timeout: props.timeout ?? 86400,
+      routingTarget: props.worker_sid ?? null,
+      createdAt,
+      updatedAt: createdAt,
+      queueEnteredAt: createdAt,
+      revision: 0,
+    });
+    this.channels.set(channelSid, {
+      sid: channelSid,
+      interactionSid,
+      type,
+      status: overrides.channelStatus ?? 'active',
+      errorCode: null,
+      errorMessage: null,
+    });
+    this.invites.set(inviteSid, { sid: inviteSid, interactionSid, channelSid, taskSid });
+    const participantSid = sids.participant ?? this.mintSid(SID_PREFIX.participant);
+    this.participants.set(participantSid, {
+      sid: participantSid,
+      interactionSid,
+      channelSid,
+      type: 'customer',
+      routingProperties: null,
+    });
+    const interaction: InteractionRecord = {
+      sid: interactionSid,
+      channelSids: [channelSid],
+      primaryTaskSid: taskSid,
+      interactionContextSid: input.interactionContextSid ?? null,
+      webhookTtid: input.webhookTtid ?? `flex_interactionwebhook_${interactionSid.slice(2, 28)}`,
+      createdAt,
+    };
+    this.interactions.set(interactionSid, interaction);
+    return interaction;
+  }
+
+  createConversation(
+    spec: { sid?: string; friendlyName?: string; createdAt?: number; attributes?: Record<string, unknown> },
+    customer: { address?: string; proxy_address?: string; identity?: string; name?: string } = {},
+    type: ChannelType = 'chat',
+  ): ConversationRecord {
+    const createdAt = spec.createdAt ?? this.now();
+    const conversation: ConversationRecord = {
+      sid: spec.sid ?? this.mintSid(SID_PREFIX.conversation),
+      chatServiceSid: 'IS' + this.accountSid.slice(2),
+      messagingServiceSid: 'MG' + this.accountSid.slice(2),
+      friendlyName: spec.friendlyName ?? null,
+      uniqueName: null,
+      attributes: JSON.stringify(spec.attributes ?? {}),
+      state: 'active',
+      createdAt,
+      updatedAt: createdAt,
+    };
+    this.conversations.set(conversation.sid, conversation);
+    if (customer.address || customer.identity) {
+      this.addConversationParticipant(conversation.sid, {
+        identity: customer.address ? null : (customer.identity ?? null),
+        attributes: customer.name ? { name: customer.name } : {},
+        messagingBinding: customer.address
+          ? { type: bindingType(type), address: customer.address, proxy_address: customer.proxy_address }
+          : null,
+        createdAt,
+      });
+    }
+    return conversation;
+  }
+
+  addConversationParticipant(
+    conversationSid: string,
+    spec: {
+      sid?: string;
+      identity: string | null;
+      attributes?: Record<string, unknown>;
+      messagingBinding: MessagingBinding | null;
+      createdAt?: number;
+    },
+  ): ConversationParticipantRecord {
+    const createdAt = spec.createdAt ?? this.now();
+    const participant: ConversationParticipantRecord = {
+      sid: spec.sid ?? this.mintSid(SID_PREFIX.conversationParticipant),
+      conversationSid,
+      identity: spec.identity,
+      attributes: JSON.stringify(spec.attributes ?? {}),
+      messagingBinding: spec.messagingBinding,
+      roleSid: DEFAULT_ROLE_SID,
+      createdAt,
+      updatedAt: createdAt,
+    };
+    this.conversationParticipants.set(participant.sid, participant);
+    return participant;
+  }
+
+  addChannelParticipant(
+    channel: ChannelRecord,
+    spec: { sid?: string; type: ParticipantType; routingProperties?: Record<string, unknown> | null },
+  ): ParticipantRecord {
+    const participant: ParticipantRecord = {
+      sid: spec.sid ?? this.mintSid(SID_PREFIX.participant),
+      interactionSid: channel.interactionSid,
+      channelSid: channel.sid,
+      type: spec.type,
+      routingProperties: spec.routingProperties ?? null,
+    };
+    this.participants.set(participant.sid, participant);
+    return participant;
+  }
+
+  /** A further channel on an existing interaction, as a seed or a test needs it. */
+  addChannel(
+    interaction: InteractionRecord,
+    spec: { sid?: string; type: ChannelType; status?: ChannelStatus; errorCode?: number; errorMessage?: string },
+  ): ChannelRecord {
+    const channel: ChannelRecord = {
+      sid: spec.sid ?? this.mintSid(SID_PREFIX.channel),
+      interactionSid: interaction.sid,
+      type: spec.type,
+      status: spec.status ?? 'active',
+      errorCode: spec.errorCode ?? null,
+      errorMessage: spec.errorMessage ?? null,
+    };
+    this.channels.set(channel.sid, channel);
+    interaction.channelSids.push(channel.sid);
+    return channel;
+  }
+
+  /** An invite is a second task for the same channel: how a transfer reaches another queue. */
+  addInvite(
+    channel: ChannelRecord,
+    spec: {
+      sid?: string;
+      taskSid?: string;
+      queueSid: string;
+      assignmentStatus?: AssignmentStatus;
+      createdAt?: number;
+      attributes?: Record<string, unknown>;
+    },
+  ): InviteRecord {
+    const interaction = this.interactions.get(channel.interactionSid);
+    const primary = interaction && this.tasks.get(interaction.primaryTaskSid);
+    if (!primary) throw errors.badRequest(`interaction ${channel.interactionSid} has no task`);
+    if (!this.queues.has(spec.queueSid)) throw errors.invalidParameter('Routing', `queue ${spec.queueSid} was not found`);
+    const createdAt = spec.createdAt ?? this.now();
+    const inviteSid = spec.sid ?? this.mintSid(SID_PREFIX.invite);
+    const taskSid = spec.taskSid ?? this.mintSid(SID_PREFIX.task);
+    const attributes = {
+      ...safeParseObject(primary.attributes),
+      ...(spec.attributes ?? {}),
+      flexChannelInviteSid: inviteSid,
+    };
+    this.tasks.set(taskSid, {
+      ...primary,
+      sid: taskSid,
+      queueSid: spec.queueSid,
+      attributes: JSON.stringify(attributes),
+      assignmentStatus: spec.assignmentStatus ?? 'pending',
+      createdAt,
+      updatedAt: createdAt,
+      queueEnteredAt: createdAt,
+      revision: 0,
+    });
+    const invite: InviteRecord = { sid: inviteSid, interactionSid: channel.interactionSid, channelSid: channel.sid, taskSid };
+    this.invites.set(inviteSid, invite);
+    return invite;
+  }
+
+  updateTask(
+    task: TaskRecord,
+    changes: Partial<Pick<TaskRecord, 'attributes' | 'assignmentStatus' | 'priority' | 'reason' | 'taskChannelSid'>>,
+  ): TaskRecord {
+    Object.assign(task, changes);
+    task.updatedAt = this.now();
+    task.revision += 1;
+    return task;
+  }
+
+  mintFlexToken(spec: {
+    identity: string;
+    workerSid?: string | null;
+    roles?: string[];
+    ttlSeconds?: number;
+  }): FlexTokenRecord {
+    const record: FlexTokenRecord = {
+      token: fakeJwe(),
+      identity: spec.identity,
+      workerSid: spec.workerSid ?? null,
+      roles: spec.roles ?? ['agent'],
+      realmUserId: 'US' + this.mintSid(SID_PREFIX.account).slice(2),
+      expiresAt: this.now() + (spec.ttlSeconds ?? 3600) * 1000,
+    };
+    this.flexTokens.set(record.token, record);
+    return record;
+  }
+}
+
+function found<T>(value: T | undefined, path: string): T {
+  if (value === undefined) throw errors.notFound(path);
+  return value;
+}
+
+function first<T>(values: Iterable<T>): T | undefined {
+  for (const value of values) return value;
+  return undefined;
+}
+
+function isDefined<T>(value: T | undefined): value is T {
+  return value !== undefined;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function safeParseObject(text: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return isRecord(parsed) ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function defaultTaskChannel(type: ChannelType): string {
+  if (type === 'voice' || type === 'email' || type === 'sms') return type;
+  return 'chat';
+}
+
+function bindingType(type: ChannelType): string {
+  return type === 'whatsapp' ? 'whatsapp' : type === 'email' ? 'email' : 'sms';
+}
+
+/** Looks like a Flex JWE (five base64url parts); only the emulator can read it. */
+function fakeJwe(): string {
+  const header = Buffer.from(JSON.stringify({ alg: 'dir', enc: 'A256GCM', kid: 'emulator' })).toString('base64url');
+  const part = (bytes: number) => randomBytes(bytes).toString('base64url');
+  return `${header}..${part(12)}.${part(96)}.${part(16)}`;
+}
