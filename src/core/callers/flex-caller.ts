@@ -1,0 +1,41 @@
+import type { Config } from '../config';
+import { authorizeFlexToken } from '../flex-auth';
+import { readFlexToken, requestHeader, type Event } from '../request-input';
+import { invocationHandler, type Work } from './invocation';
+
+/**
+ * For Flex plugins (public endpoint). After the input is validated, the Flex
+ * token is checked with Twilio IAM before anything is fetched; errors inside
+ * the work keep their own status, so a failed fetch is never reported as an
+ * auth error. Answers carry CORS headers for the allowed origins; preflight
+ * OPTIONS requests are answered by the Functions runtime and never get here.
+ */
+export function flexCaller<T>(work: Work<T>) {
+  return invocationHandler('flex', work, {
+    authorize: async (invocation) => {
+      const token = readFlexToken(invocation.event);
+      if (token) invocation.logger.addSecret(token);
+      const claims = await authorizeFlexToken({
+        token,
+        gateway: invocation.gateway,
+        config: invocation.config,
+        deadline: invocation.deadline,
+      });
+      invocation.logFields.worker = claims.workerSid ?? claims.identity;
+    },
+    headers: corsHeaders,
+  });
+}
+
+export function corsHeaders(event: Event, config: Config | undefined): Record<string, string> {
+  const origin = requestHeader(event, 'origin');
+  const allowed = config?.allowedOrigins ?? [];
+  if (!origin || !(allowed.includes(origin) || allowed.includes('*'))) return { Vary: 'Origin' };
+  return {
+    'Access-Control-Allow-Origin': origin,
+    'Access-Control-Allow-Methods': 'POST, OPTIONS',
+    'Access-Control-Allow-Headers': 'Content-Type',
+    'Access-Control-Max-Age': '600',
+    Vary: 'Origin',
+  };
+}

@@ -1,0 +1,159 @@
+import type { Context, ServerlessCallback, ServerlessFunctionSignature } from '@twilio-labs/serverless-runtime-types/types';
+import { randomUUID } from 'node:crypto';
+import type { RequestClient, Twilio } from 'twilio';
+import { ConcurrencyLimit } from '../concurrency-limit';
+import { configFrom, type Config } from '../config';
+import { Deadline } from '../deadline';
+import { asEnrichmentError, EnrichmentError, errorBody } from '../errors';
+import { createLogger, describeError, type Logger } from '../logger';
+import { requestHeader, type Event } from '../request-input';
+import { TwilioGateway } from '../twilio/twilio-gateway';
+import { UpstreamHttpClient, type Transport } from '../twilio/upstream-http-client';
+import { respond, type Answer } from './respond';
+
+/**
+ * What every endpoint shares: one request id, the parsed configuration, a
+ * logger, the invocation's deadline, a lazily built gateway to Twilio, and
+ * one place that turns a result or a failure into the JSON answer.
+ */
+export interface Invocation {
+  event: Event;
+  requestId: string;
+  startedAt: number;
+  config: Config;
+  logger: Logger;
+  deadline: Deadline;
+  /** Built on first use, so input that fails validation costs no Twilio client. */
+  gateway(): TwilioGateway;
+  /** Fields for the completion log line (interaction SID, cache, ...). */
+  logFields: Record<string, unknown>;
+}
+
+/**
+ * An endpoint's own logic: `parse` validates the input without any I/O (bad
+ * input is answered before anything is sent to Twilio), `run` does the work.
+ */
+export interface Work<T> {
+  parse(event: Event): T;
+  run(invocation: Invocation, input: T): Promise<Answer>;
+}
+
+/** What a caller kind adds around the work. */
+export interface CallerOptions {
+  /** Runs after parse and before run (Flex token validation). */
+  authorize?: (invocation: Invocation) => Promise<void>;
+  /** Headers on every answer, errors included (CORS for Flex). */
+  headers?: (event: Event, config: Config | undefined) => Record<string, string>;
+}
+
+/** Time kept back from REQUEST_DEADLINE_MS to build and send the answer. */
+export const ANSWER_RESERVE_MS = 100;
+
+type ClientFactory = (options: { httpClient: unknown; autoRetry: boolean; lazyLoading: boolean }) => Twilio;
+
+let sharedTransport: Transport | undefined;
+let sharedLimit: ConcurrencyLimit | undefined;
+
+/** One RequestClient per container keeps connections alive across invocations; twilio loads on first use. */
+function transport(): Transport {
+  if (!sharedTransport) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const twilio = require('twilio') as typeof import('twilio');
+    sharedTransport = new twilio.RequestClient({ keepAlive: true, autoRetry: false }) as RequestClient;
+  }
+  return sharedTransport;
+}
+
+function concurrencyLimit(config: Config): ConcurrencyLimit {
+  if (!sharedLimit) sharedLimit = new ConcurrencyLimit(config.maxConcurrency);
+  else sharedLimit.resize(config.maxConcurrency);
+  return sharedLimit;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+
+export function invocationHandler<T>(endpoint: string, work: Work<T>, options: CallerOptions = {}): ServerlessFunctionSignature {
+  const headers = options.headers ?? (() => ({}));
+  return (context: Context, rawEvent: unknown, callback: ServerlessCallback) => {
+    const startedAt = Date.now();
+    const event: Event = typeof rawEvent === 'object' && rawEvent !== null ? (rawEvent as Event) : {};
+    const incomingId = requestHeader(event, 'x-request-id');
+    const requestId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    let config: Config | undefined;
+    let logger = createLogger({ requestId, level: 'info', secrets: secretsOf(context), base: { endpoint } });
+    const logFields: Record<string, unknown> = {};
+    let gateway: TwilioGateway | undefined;
+
+    const finish = (answer: Answer) => {
+      const upstreamCalls = gateway?.upstreamCalls ?? 0;
+      logger.info('request_completed', { status: answer.status, durationMs: Date.now() - startedAt, upstreamCalls, ...logFields });
+      respond(callback, {
+        ...answer,
+        headers: { ...safeHeaders(() => headers(event, config)), ...answer.headers, 'X-Request-Id': requestId },
+      });
+    };
+    const fail = (thrown: unknown) => {
+      const error = asEnrichmentError(thrown);
+      const log = error.status >= 500 ? logger.error : logger.warn;
+      log('request_failed', { code: error.code, status: error.status, ...describeError(thrown), ...logFields });
+      finish({ status: error.status, body: errorBody(error, requestId) });
+    };
+
+    try {
+      config = configFrom(context as unknown as Record<string, unknown>);
+      logger = createLogger({ requestId, level: config.logLevel, secrets: config.secrets, base: { endpoint } });
+      const deadline = Deadline.in(config.deadlineMs - ANSWER_RESERVE_MS);
+      const settings = config;
+      const invocation: Invocation = {
+        event,
+        requestId,
+        startedAt,
+        config: settings,
+        logger,
+        deadline,
+        logFields,
+        gateway: () => (gateway ??= createGateway(context, settings, deadline, logger)),
+      };
+      const input = work.parse(event);
+      const authorize = options.authorize ?? (async () => undefined);
+      const answer = authorize(invocation).then(() => work.run(invocation, input));
+      deadline.race(answer, 'the whole request').then(finish, fail);
+    } catch (thrown) {
+      fail(thrown);
+    }
+  };
+}
+
+function createGateway(context: Context, config: Config, deadline: Deadline, logger: Logger): TwilioGateway {
+  const accountSid = (context as { ACCOUNT_SID?: unknown }).ACCOUNT_SID;
+  if (typeof accountSid !== 'string' || !accountSid.startsWith('AC'))
+    throw new EnrichmentError('invalid_configuration', 'ACCOUNT_SID and AUTH_TOKEN must be set: enable "Add my Twilio Credentials" on the Service.');
+  const http = new UpstreamHttpClient(transport(), {
+    baseUrl: config.apiBaseUrl,
+    policy: config,
+    deadline,
+    limit: concurrencyLimit(config),
+    logger,
+  });
+  let client: Twilio;
+  try {
+    // The runtime's types describe another twilio version's client; ours is the one it builds from our dependency.
+    client = (context.getTwilioClient as unknown as ClientFactory)({ httpClient: http, autoRetry: false, lazyLoading: true });
+  } catch {
+    throw new EnrichmentError('invalid_configuration', 'The Twilio client could not be created: check ACCOUNT_SID and AUTH_TOKEN.');
+  }
+  return new TwilioGateway(client, http, accountSid);
+}
+
+function secretsOf(context: unknown): string[] {
+  const env = (context ?? {}) as Record<string, unknown>;
+  return ['AUTH_TOKEN', 'API_SECRET'].map((name) => env[name]).filter((v): v is string => typeof v === 'string' && v.length >= 8);
+}
+
+function safeHeaders(build: () => Record<string, string>): Record<string, string> {
+  try {
+    return build();
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,56 @@
+import type { Deadline } from './deadline';
+
+/**
+ * Bounds the Twilio requests one container has in flight, so a burst of
+ * invocations queues here instead of turning into a storm of 429s. A waiter
+ * whose deadline comes first leaves the queue.
+ */
+export class ConcurrencyLimit {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(private limit: number) {}
+
+  resize(limit: number): void {
+    this.limit = limit;
+    this.wakeWaiters();
+  }
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  async run<T>(deadline: Deadline, what: string, work: () => Promise<T>): Promise<T> {
+    await this.acquire(deadline, what);
+    try {
+      return await work();
+    } finally {
+      this.active -= 1;
+      this.wakeWaiters();
+    }
+  }
+
+  private acquire(deadline: Deadline, what: string): Promise<void> {
+    if (this.active < this.limit) {
+      this.active += 1;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.active += 1;
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        const index = this.waiting.indexOf(wake);
+        if (index >= 0) this.waiting.splice(index, 1);
+        reject(deadline.exceeded(`${what}, waiting for a free connection`));
+      }, deadline.remaining());
+      this.waiting.push(wake);
+    });
+  }
+
+  private wakeWaiters(): void {
+    while (this.active < this.limit && this.waiting.length > 0) this.waiting.shift()!();
+  }
+}

@@ -1,0 +1,130 @@
+import { EnrichmentError } from './errors';
+
+/**
+ * Every setting the functions read, with its default. The README's
+ * configuration table is this list; test/config.test.ts keeps them in step.
+ */
+export const SETTINGS = {
+  TWILIO_API_BASE_URL: { default: '', doc: 'When set (e.g. http://127.0.0.1:4010), every request to https://*.twilio.com goes to this origin instead: the local emulator.' },
+  FLEX_ALLOWED_ORIGINS: { default: 'https://flex.twilio.com', doc: 'Comma-separated origins that get CORS headers on /interaction.' },
+  FLEX_ALLOWED_ROLES: { default: '', doc: 'Comma-separated Flex roles; when set, a token needs one of them (e.g. supervisor,admin). Empty allows any valid token.' },
+  REQUEST_DEADLINE_MS: { default: '8000', doc: 'Each invocation answers within this many ms (504 past it), under the 10 s Functions limit.' },
+  UPSTREAM_ATTEMPT_TIMEOUT_MS: { default: '2500', doc: 'Timeout of one HTTP attempt to Twilio.' },
+  UPSTREAM_MAX_ATTEMPTS: { default: '6', doc: 'Attempts per Twilio request (429, 5xx and network errors are retried).' },
+  UPSTREAM_RETRY_BASE_MS: { default: '100', doc: 'First backoff step; the step doubles per retry, with full jitter.' },
+  UPSTREAM_RETRY_MAX_DELAY_MS: { default: '1000', doc: 'Largest backoff step.' },
+  UPSTREAM_MAX_CONCURRENCY: { default: '16', doc: 'Twilio requests in flight per container; more wait their turn.' },
+  FLEX_TOKEN_VALIDATION_TIMEOUT_MS: { default: '3000', doc: 'Bound on validating a Flex token with Twilio IAM, retries included.' },
+  CACHE_TTL_MS: { default: '5000', doc: 'How long an enrichment is reused by the same warm container; 0 turns the cache off.' },
+  CACHE_MAX_ENTRIES: { default: '500', doc: 'Enrichments kept per container at most.' },
+  CACHE_MAX_BYTES: { default: '8388608', doc: 'Bytes of cached enrichments per container at most (JSON size).' },
+  FLEX_TOKEN_CACHE_TTL_MS: { default: '300000', doc: 'How long a validated Flex token is trusted without asking IAM again (never past its expiration).' },
+  STUDIO_MAX_RESPONSE_BYTES: { default: '60000', doc: 'Size bound of a /studio/interaction answer; Studio parses at most 64 kB.' },
+  LIST_LIMIT: { default: '200', doc: 'Items read per list (channels, participants) at most.' },
+  WEBHOOK_WRITE_BACK: { default: 'false', doc: 'true: /webhooks/interaction merges the enrichment into the TaskRouter task attributes.' },
+  WEBHOOK_WRITE_BACK_KEY: { default: 'enrichment', doc: 'Task attribute key the write-back writes under.' },
+  LOG_LEVEL: { default: 'info', doc: 'debug, info, warn, error or silent.' },
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
+
+export interface Config {
+  apiBaseUrl: string | null;
+  allowedOrigins: string[];
+  allowedRoles: string[];
+  deadlineMs: number;
+  attemptTimeoutMs: number;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxDelayMs: number;
+  maxConcurrency: number;
+  tokenValidationTimeoutMs: number;
+  cacheTtlMs: number;
+  cacheMaxEntries: number;
+  cacheMaxBytes: number;
+  tokenCacheTtlMs: number;
+  studioMaxBytes: number;
+  listLimit: number;
+  writeBack: boolean;
+  writeBackKey: string;
+  logLevel: LogLevel;
+  /** Values that must never be logged or answered: the auth token, API secret. */
+  secrets: string[];
+}
+
+type Env = Record<string, unknown>;
+
+/** Parses the environment (a Function's `context`) into a typed Config; a bad value throws, naming it. */
+export function parseConfig(env: Env): Config {
+  const read = (name: SettingName) => {
+    const value = env[name];
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : SETTINGS[name].default;
+  };
+  const int = (name: SettingName, min: number, max: number) => {
+    const raw = read(name);
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < min || value > max)
+      throw invalid(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+    return value;
+  };
+  const list = (name: SettingName) =>
+    read(name)
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
+
+  const apiBaseUrl = read('TWILIO_API_BASE_URL');
+  if (apiBaseUrl && !/^https?:\/\/[^/?#\s]+$/.test(apiBaseUrl.replace(/\/$/, '')))
+    throw invalid('TWILIO_API_BASE_URL', `must be an origin such as http://127.0.0.1:4010, got "${apiBaseUrl}"`);
+  const writeBack = read('WEBHOOK_WRITE_BACK').toLowerCase();
+  if (!['true', 'false', '1', '0'].includes(writeBack))
+    throw invalid('WEBHOOK_WRITE_BACK', `must be true or false, got "${writeBack}"`);
+  const logLevel = read('LOG_LEVEL').toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw invalid('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const writeBackKey = read('WEBHOOK_WRITE_BACK_KEY');
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(writeBackKey))
+    throw invalid('WEBHOOK_WRITE_BACK_KEY', 'must be an identifier of letters, digits and _');
+
+  const deadlineMs = int('REQUEST_DEADLINE_MS', 200, 9500);
+  return {
+    apiBaseUrl: apiBaseUrl ? apiBaseUrl.replace(/\/$/, '') : null,
+    allowedOrigins: list('FLEX_ALLOWED_ORIGINS'),
+    allowedRoles: list('FLEX_ALLOWED_ROLES'),
+    deadlineMs,
+    attemptTimeoutMs: int('UPSTREAM_ATTEMPT_TIMEOUT_MS', 50, deadlineMs),
+    maxAttempts: int('UPSTREAM_MAX_ATTEMPTS', 1, 20),
+    retryBaseMs: int('UPSTREAM_RETRY_BASE_MS', 1, 5000),
+    retryMaxDelayMs: int('UPSTREAM_RETRY_MAX_DELAY_MS', 1, 9000),
+    maxConcurrency: int('UPSTREAM_MAX_CONCURRENCY', 1, 1000),
+    tokenValidationTimeoutMs: int('FLEX_TOKEN_VALIDATION_TIMEOUT_MS', 50, deadlineMs),
+    cacheTtlMs: int('CACHE_TTL_MS', 0, 3_600_000),
+    cacheMaxEntries: int('CACHE_MAX_ENTRIES', 1, 100_000),
+    cacheMaxBytes: int('CACHE_MAX_BYTES', 1024, 512 * 1024 * 1024),
+    tokenCacheTtlMs: int('FLEX_TOKEN_CACHE_TTL_MS', 0, 86_400_000),
+    studioMaxBytes: int('STUDIO_MAX_RESPONSE_BYTES', 4096, 65_536),
+    listLimit: int('LIST_LIMIT', 1, 1000),
+    writeBack: writeBack === 'true' || writeBack === '1',
+    writeBackKey,
+    logLevel,
+    secrets: ['AUTH_TOKEN', 'API_SECRET', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_SECRET']
+      .map((name) => env[name])
+      .filter((value): value is string => typeof value === 'string' && value.length >= 8),
+  };
+}
+
+function invalid(name: SettingName, why: string): EnrichmentError {
+  return new EnrichmentError('invalid_configuration', `Environment variable ${name} ${why}.`);
+}
+
+let memo: { key: string; config: Config } | undefined;
+
+/** The config of this container, parsed on first use and again only if the environment changes. */
+export function configFrom(env: Env): Config {
+  const key = [...Object.keys(SETTINGS), 'AUTH_TOKEN', 'API_SECRET', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_SECRET']
+    .map((name) => String(env[name] ?? ''))
+    .join('\u0000');
+  if (memo?.key !== key) memo = { key, config: parseConfig(env) };
+  return memo.config;
+}

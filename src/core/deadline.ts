@@ -1,0 +1,44 @@
+import { EnrichmentError } from './errors';
+
+/**
+ * Time left in one invocation. Nothing the function starts (an upstream
+ * attempt, a backoff sleep, a wait for a concurrency slot) may run past it.
+ */
+export class Deadline {
+  private constructor(
+    readonly at: number,
+    private readonly clock: () => number,
+  ) {}
+
+  static in(ms: number, clock: () => number = Date.now): Deadline {
+    return new Deadline(clock() + ms, clock);
+  }
+
+  remaining(): number {
+    return Math.max(0, this.at - this.clock());
+  }
+
+  /** A tighter deadline inside this one (e.g. for Flex token validation). */
+  within(ms: number): Deadline {
+    return new Deadline(Math.min(this.at, this.clock() + ms), this.clock);
+  }
+
+  exceeded(what: string): EnrichmentError {
+    return new EnrichmentError('deadline_exceeded', `Twilio did not answer in time (${what}); the deadline was reached.`);
+  }
+
+  /** Sleeps `ms` unless that would pass the deadline, in which case it throws at once. */
+  async sleep(ms: number, what: string): Promise<void> {
+    if (ms >= this.remaining()) throw this.exceeded(what);
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  /** Settles with `work`, or rejects with a deadline error when the deadline comes first. */
+  race<T>(work: Promise<T>, what: string): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const expiry = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(this.exceeded(what)), this.remaining());
+    });
+    return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
+  }
+}

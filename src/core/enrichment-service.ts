@@ -1,0 +1,139 @@
+import type { Config } from './config';
+import type { Deadline } from './deadline';
+import { addIncluded, describeInteraction, unavailableParts, type IncludedResources, type Outcome } from './enrich';
+import { asEnrichmentError } from './errors';
+import type { EnrichedInteraction, EnrichmentBody, Warning } from './payload';
+import type { EnrichmentRequest } from './request-input';
+import type { TwilioGateway } from './twilio/twilio-gateway';
+import { WarmCache } from './warm-cache';
+
+/** One enrichment as fetched from Twilio, shared by every caller that reuses it. */
+export interface EnrichmentResult {
+  body: EnrichmentBody;
+  warnings: Warning[];
+  partial: boolean;
+  fetchedAt: string;
+}
+
+/**
+ * Fetches the interaction, then everything `include` asks for, in parallel as
+ * far as the dependencies allow: channels, then their participants; the
+ * Conversation and its participants; the live task. A sub-resource that
+ * fails becomes a warning in a partial answer; only the interaction itself
+ * is required.
+ */
+export async function fetchEnrichment(
+  gateway: TwilioGateway,
+  request: Pick<EnrichmentRequest, 'interactionSid' | 'include'>,
+  listLimit: number,
+  now: () => number = Date.now,
+): Promise<EnrichmentResult> {
+  const interaction = await gateway.fetchInteraction(request.interactionSid);
+  const fetchedAt = new Date(now()).toISOString();
+  const described = describeInteraction(interaction);
+  const wants = new Set(request.include);
+  const included: IncludedResources = {};
+
+  const channelsWork = wants.has('channels')
+    ? settle(async () => {
+        const channels = await gateway.listChannels(interaction.sid, listLimit);
+        return Promise.all(
+          channels.map(async (channel) =>
+            wants.has('participants')
+              ? { channel, participants: await settle(() => gateway.listChannelParticipants(interaction.sid, channel.sid, listLimit)) }
+              : { channel },
+          ),
+        );
+      }).then((outcome) => {
+        included.channels = outcome;
+      })
+    : undefined;
+
+  const conversationSid = described.conversationSid;
+  const conversationWork =
+    wants.has('conversation') && conversationSid
+      ? Promise.all([
+          settle(() => gateway.fetchConversation(conversationSid)),
+          settle(() => gateway.listConversationParticipants(conversationSid, listLimit)),
+        ]).then(([details, participants]) => {
+          included.conversation = { details, participants };
+        })
+      : undefined;
+
+  const taskRef = described.taskRef;
+  const taskWork =
+    wants.has('task') && taskRef
+      ? settle(() => gateway.fetchTask(taskRef.workspaceSid, taskRef.taskSid)).then((outcome) => {
+          included.task = outcome;
+        })
+      : undefined;
+
+  await Promise.all([channelsWork, conversationWork, taskWork]);
+  const { body, warnings, partial } = addIncluded(described, included);
+  return { body, warnings: [...warnings, ...unavailableParts(described, request.include)], partial, fetchedAt };
+}
+
+async function settle<T>(work: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    return { ok: false, error: asEnrichmentError(error) };
+  }
+}
+
+/** Per warm container: the cache of recent enrichments, rebuilt if the configuration changes. */
+let containerCache: { config: Config; cache: WarmCache<EnrichmentResult> } | undefined;
+
+export function enrichmentCache(config: Config): WarmCache<EnrichmentResult> {
+  if (containerCache?.config !== config)
+    containerCache = {
+      config,
+      cache: new WarmCache<EnrichmentResult>({
+        ttlMs: config.cacheTtlMs,
+        maxEntries: config.cacheMaxEntries,
+        maxBytes: config.cacheMaxBytes,
+      }),
+    };
+  return containerCache.cache;
+}
+
+/** The enrichment for one request, from the warm cache when it may be, with this request's `meta`. */
+export async function enrichInteraction(options: {
+  request: EnrichmentRequest;
+  gateway: TwilioGateway;
+  config: Config;
+  deadline: Deadline;
+  requestId: string;
+  startedAt: number;
+  now?: () => number;
+}): Promise<EnrichedInteraction> {
+  const { request, gateway, config, deadline } = options;
+  const now = options.now ?? Date.now;
+  const cache = enrichmentCache(config);
+  const key = `${request.interactionSid}|${request.include.join(',')}`;
+  const { value, source } = await deadline.race(
+    cache.get(
+      key,
+      async () => {
+        const result = await fetchEnrichment(gateway, request, config.listLimit, now);
+        return { value: result, bytes: JSON.stringify(result.body).length, keep: !result.partial };
+      },
+      { fresh: request.fresh },
+    ),
+    'enriching the interaction',
+  );
+  return {
+    ...value.body,
+    meta: {
+      schemaVersion: 1,
+      requestId: options.requestId,
+      fetchedAt: value.fetchedAt,
+      durationMs: Math.round(now() - options.startedAt),
+      upstreamCalls: gateway.upstreamCalls,
+      include: request.include,
+      cache: request.fresh ? 'bypass' : source,
+      partial: value.partial,
+      warnings: value.warnings,
+    },
+  };
+}

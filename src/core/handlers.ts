@@ -1,0 +1,101 @@
+import { enrichInteraction } from './enrichment-service';
+import type { Invocation, Work } from './callers/invocation';
+import type { EnrichedInteraction, WriteBack } from './payload';
+import { readEnrichmentRequest, readWebhookEvent, type EnrichmentRequest, type WebhookEvent } from './request-input';
+import { writeBackSummary, writeBackToTask } from './task-write-back';
+import { asEnrichmentError } from './errors';
+
+/** The work behind every endpoint: read the request, enrich the interaction. */
+
+async function enrichFor(invocation: Invocation, request: EnrichmentRequest): Promise<EnrichedInteraction> {
+  invocation.logFields.interactionSid = request.interactionSid;
+  invocation.logFields.include = request.include.join(',');
+  const payload = await enrichInteraction({
+    request,
+    gateway: invocation.gateway(),
+    config: invocation.config,
+    deadline: invocation.deadline,
+    requestId: invocation.requestId,
+    startedAt: invocation.startedAt,
+  });
+  invocation.logFields.cache = payload.meta.cache;
+  invocation.logFields.partial = payload.meta.partial;
+  return payload;
+}
+
+export const enrichRequestedInteraction: Work<EnrichmentRequest> = {
+  parse: readEnrichmentRequest,
+  run: async (invocation, request) => ({ status: 200, body: await enrichFor(invocation, request) }),
+};
+
+export interface SkippedEvent {
+  skipped: true;
+  reason: string;
+  eventType: string | null;
+  taskSid: string | null;
+  requestId: string;
+}
+
+export const enrichFromWebhook: Work<WebhookEvent> = {
+  parse: readWebhookEvent,
+  run: async (invocation, event) => {
+    invocation.logFields.eventType = event.eventType;
+    if (!event.interactionSid) {
+      const skipped: SkippedEvent = {
+        skipped: true,
+        reason: 'The event carries no Flex Interaction SID (InteractionSid or TaskAttributes.flexInteractionSid).',
+        eventType: event.eventType ?? null,
+        taskSid: event.taskSid ?? null,
+        requestId: invocation.requestId,
+      };
+      invocation.logFields.skipped = true;
+      return { status: 200, body: skipped };
+    }
+    const payload = await enrichFor(invocation, { interactionSid: event.interactionSid, include: event.include, fresh: false });
+    if (!invocation.config.writeBack) return { status: 200, body: payload };
+    return { status: 200, body: await withWriteBack(invocation, event, payload) };
+  },
+};
+
+async function withWriteBack(
+  invocation: Invocation,
+  event: WebhookEvent,
+  payload: EnrichedInteraction,
+): Promise<EnrichedInteraction> {
+  const taskSid = event.taskSid ?? payload.task?.sid ?? null;
+  const workspaceSid = event.workspaceSid ?? payload.task?.workspaceSid ?? null;
+  if (!taskSid || !workspaceSid) {
+    return withWarning(payload, null, 'The event and the interaction name no task to write back to.');
+  }
+  try {
+    const gateway = invocation.gateway();
+    const writeBack = await writeBackToTask({
+      gateway,
+      workspaceSid,
+      taskSid,
+      key: invocation.config.writeBackKey,
+      summary: writeBackSummary(payload),
+      deadline: invocation.deadline,
+    });
+    invocation.logFields.writeBack = writeBack.outcome;
+    const written = { ...payload, meta: { ...payload.meta, upstreamCalls: gateway.upstreamCalls }, writeBack };
+    return writeBack.outcome === 'gave_up' || writeBack.outcome === 'attributes_not_json'
+      ? withWarning(written, writeBack, `The enrichment was not written back to task ${taskSid}: ${writeBack.outcome}.`)
+      : written;
+  } catch (error) {
+    invocation.logFields.writeBack = 'failed';
+    return withWarning(payload, null, `The enrichment was not written back: ${asEnrichmentError(error).message}`);
+  }
+}
+
+function withWarning(
+  payload: EnrichedInteraction,
+  writeBack: WriteBack | null,
+  message: string,
+): EnrichedInteraction {
+  return {
+    ...payload,
+    writeBack,
+    meta: { ...payload.meta, partial: true, warnings: [...payload.meta.warnings, { code: 'write_back_failed', message }] },
+  };
+}

@@ -1,0 +1,73 @@
+import type { LogLevel } from './config';
+
+/**
+ * Structured logs: one JSON object a line, each with the request id. Every
+ * line passes through `redact`, which replaces the configured secrets and the
+ * request's Flex token wherever they appear, so a secret cannot reach a log
+ * even inside an upstream error message.
+ */
+
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(event: string, fields?: LogFields): void;
+  info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  error(event: string, fields?: LogFields): void;
+  /** Adds a value (e.g. the caller's Flex token) that must never be logged. */
+  addSecret(secret: string): void;
+}
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+const REDACTED = '[redacted]';
+
+/** Replaces each secret, as written and as JSON escapes it, with a marker. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (!secret) continue;
+    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) result = result.split(form).join(REDACTED);
+  }
+  return result;
+}
+
+export function createLogger(options: {
+  requestId: string;
+  level: LogLevel;
+  secrets: readonly string[];
+  write?: (line: string) => void;
+  base?: LogFields;
+}): Logger {
+  const secrets = [...options.secrets];
+  const write = options.write ?? ((line: string) => console.log(line));
+  const emit = (level: Exclude<LogLevel, 'silent'>, event: string, fields: LogFields = {}) => {
+    if (RANK[level] < RANK[options.level]) return;
+    const line = JSON.stringify({
+      time: new Date().toISOString(),
+      level,
+      event,
+      requestId: options.requestId,
+      ...options.base,
+      ...fields,
+    });
+    write(redact(line, secrets));
+  };
+  return {
+    debug: (event, fields) => emit('debug', event, fields),
+    info: (event, fields) => emit('info', event, fields),
+    warn: (event, fields) => emit('warn', event, fields),
+    error: (event, fields) => emit('error', event, fields),
+    addSecret: (secret) => {
+      if (secret.length >= 8) secrets.push(secret);
+    },
+  };
+}
+
+/** Describes a thrown value for a log line without its stack or any request data. */
+export function describeError(error: unknown): LogFields {
+  if (error instanceof Error) {
+    const { status, code } = error as { status?: unknown; code?: unknown };
+    return { errorName: error.name, errorMessage: error.message, status, code };
+  }
+  return { errorMessage: String(error) };
+}

@@ -1,0 +1,164 @@
+/**
+ * The enriched payload every endpoint answers with. schema/enriched-interaction.schema.json
+ * publishes the same shape; the tests validate every payload they see against it.
+ */
+
+export interface Warning {
+  code: WarningCode;
+  message: string;
+}
+
+export type WarningCode =
+  | 'routing_missing'
+  | 'task_attributes_invalid_json'
+  | 'no_conversation'
+  | 'conversation_not_found'
+  | 'task_not_found'
+  | 'channels_unavailable'
+  | 'participants_unavailable'
+  | 'conversation_unavailable'
+  | 'task_unavailable'
+  | 'truncated'
+  | 'write_back_failed';
+
+export interface TaskSummary {
+  sid: string | null;
+  workspaceSid: string | null;
+  workflowSid: string | null;
+  workflowName: string | null;
+  queueSid: string | null;
+  queueName: string | null;
+  taskChannelSid: string | null;
+  taskChannel: string | null;
+  assignmentStatus: string | null;
+  priority: number | null;
+  age: number | null;
+  ageInQueue: number | null;
+  timeout: number | null;
+  routingTarget: string | null;
+  reason: string | null;
+  dateCreated: string | null;
+  dateUpdated: string | null;
+  queueEnteredAt: string | null;
+  /** The task attributes parsed from their JSON string; null when they are not valid JSON. */
+  attributes: Record<string, unknown> | null;
+  /** Only when the attributes are not valid JSON: the string as TaskRouter holds it. */
+  attributesRaw?: string;
+}
+
+export interface Customer {
+  name: string | null;
+  address: string | null;
+  from: string | null;
+  phone: string | null;
+  email: string | null;
+}
+
+export interface ConversationParticipant {
+  sid: string;
+  identity: string | null;
+  address: string | null;
+  proxyAddress: string | null;
+  bindingType: string | null;
+  attributes: unknown;
+  dateCreated: string | null;
+}
+
+export interface ConversationDetails {
+  sid: string;
+  friendlyName: string | null;
+  uniqueName: string | null;
+  state: string | null;
+  chatServiceSid: string | null;
+  messagingServiceSid: string | null;
+  attributes: unknown;
+  dateCreated: string | null;
+  dateUpdated: string | null;
+}
+
+export interface Conversation {
+  sid: string | null;
+  direction: 'inbound' | 'outbound' | null;
+  initiatedBy: string | null;
+  /** With include=conversation: the Conversation resource, or null when it is gone or failed. */
+  details?: ConversationDetails | null;
+  /** With include=conversation: its participants, or null when they could not be read. */
+  participants?: ConversationParticipant[] | null;
+}
+
+export interface ChannelParticipant {
+  sid: string;
+  type: string | null;
+  routingProperties: unknown;
+}
+
+export interface ChannelSummary {
+  sid: string;
+  type: string | null;
+  status: string | null;
+  errorCode: number | null;
+  errorMessage: string | null;
+  /** With include=participants; null when they could not be read. */
+  participants?: ChannelParticipant[] | null;
+}
+
+export interface LiveTask {
+  sid: string;
+  assignmentStatus: string | null;
+  age: number | null;
+  priority: number | null;
+  reason: string | null;
+  queueSid: string | null;
+  queueName: string | null;
+  workflowSid: string | null;
+  workflowName: string | null;
+  taskChannel: string | null;
+  dateCreated: string | null;
+  dateUpdated: string | null;
+  attributes: Record<string, unknown> | null;
+}
+
+export interface Meta {
+  schemaVersion: 1;
+  requestId: string;
+  fetchedAt: string;
+  durationMs: number;
+  upstreamCalls: number;
+  include: string[];
+  cache: 'miss' | 'hit' | 'coalesced' | 'bypass';
+  partial: boolean;
+  warnings: Warning[];
+  /** Set by /studio/interaction when lists were cut to fit Studio's 64 kB: original lengths. */
+  truncated?: Record<string, number>;
+}
+
+/** /webhooks/interaction with WEBHOOK_WRITE_BACK=true: what happened to the task attributes. */
+export interface WriteBack {
+  outcome: 'written' | 'unchanged' | 'task_not_found' | 'attributes_not_json' | 'gave_up';
+  key: string;
+  taskSid: string;
+  rounds: number;
+}
+
+export interface EnrichedInteraction {
+  interaction: {
+    sid: string;
+    url: string | null;
+    links: Record<string, string> | null;
+    channel: unknown;
+    routing: unknown;
+    interactionContextSid: string | null;
+    webhookTtid: string | null;
+  };
+  channel: { sid: string | null; type: string | null };
+  task: TaskSummary | null;
+  customer: Customer;
+  conversation: Conversation;
+  channels?: ChannelSummary[] | null;
+  liveTask?: LiveTask | null;
+  writeBack?: WriteBack | null;
+  meta: Meta;
+}
+
+/** The payload before the per-request parts of `meta` are added. */
+export type EnrichmentBody = Omit<EnrichedInteraction, 'meta'>;

@@ -1,0 +1,89 @@
+import type { EnrichedInteraction, Warning } from './payload';
+
+/**
+ * Studio's HTTP widget parses at most 64 kB of JSON. `fitWithin` returns the
+ * payload unchanged when it fits, else a trimmed copy (the cached original is
+ * never touched): lists are cut first, then the raw routing copy, then
+ * attributes, and as a last resort long strings. What was cut is named in
+ * `meta.truncated` and a warning.
+ */
+
+const LIST_LIMITS = [100, 50, 20, 10, 5, 2, 1, 0];
+const LAST_RESORT_STRING_LENGTH = 256;
+const MAX_TRUNCATED_PATHS = 20;
+
+export function byteSize(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value), 'utf8');
+}
+
+export function fitWithin(payload: EnrichedInteraction, maxBytes: number): EnrichedInteraction {
+  if (byteSize(payload) <= maxBytes) return payload;
+  const trimmed = structuredClone(payload);
+  const truncated: Record<string, number> = {};
+  const dropped: string[] = [];
+  const annotated = (): EnrichedInteraction => {
+    const cuts = [...Object.keys(truncated).map((path) => `${path} (${truncated[path]} items)`), ...dropped];
+    const named = cuts.length > 6 ? [...cuts.slice(0, 6), `${cuts.length - 6} more`] : cuts;
+    const warning: Warning = {
+      code: 'truncated',
+      message: `Trimmed to fit ${maxBytes} bytes for Studio: ${named.join(', ')}. /interaction answers in full.`,
+    };
+    return { ...trimmed, meta: { ...trimmed.meta, truncated, warnings: [...trimmed.meta.warnings, warning] } };
+  };
+  const fits = () => byteSize(annotated()) <= maxBytes;
+
+  const counted = new Set<string>();
+  for (const limit of LIST_LIMITS) {
+    for (const [path, list] of lists(trimmed)) {
+      if (list.length <= limit) continue;
+      if (!counted.has(path)) {
+        counted.add(path);
+        const key = Object.keys(truncated).length < MAX_TRUNCATED_PATHS ? path : 'other lists';
+        truncated[key] = (truncated[key] ?? 0) + list.length;
+      }
+      list.length = limit;
+    }
+    if (fits()) return annotated();
+  }
+
+  const steps: Array<[string, () => void]> = [
+    ['interaction.routing (the same data is in task)', () => (trimmed.interaction.routing = null)],
+    ['interaction.channel', () => (trimmed.interaction.channel = null)],
+    ['task.attributes', () => trimmed.task && ((trimmed.task.attributes = null), delete trimmed.task.attributesRaw)],
+    ['liveTask.attributes', () => trimmed.liveTask && (trimmed.liveTask.attributes = null)],
+    ['conversation.details.attributes', () => trimmed.conversation.details && (trimmed.conversation.details.attributes = null)],
+  ];
+  for (const [what, drop] of steps) {
+    drop();
+    dropped.push(what);
+    if (fits()) return annotated();
+  }
+  shortenStrings(trimmed);
+  dropped.push(`strings over ${LAST_RESORT_STRING_LENGTH} characters`);
+  return annotated();
+}
+
+function lists(payload: EnrichedInteraction): Array<[string, unknown[]]> {
+  const found: Array<[string, unknown[]]> = [];
+  payload.channels?.forEach((channel, index) => {
+    if (channel.participants) found.push([`channels[${index}].participants`, channel.participants]);
+  });
+  if (payload.conversation.participants) found.push(['conversation.participants', payload.conversation.participants]);
+  if (payload.channels) found.push(['channels', payload.channels]);
+  return found.sort((a, b) => b[1].length - a[1].length);
+}
+
+function shortenStrings(value: unknown): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => {
+      if (typeof item === 'string' && item.length > LAST_RESORT_STRING_LENGTH) value[index] = `${item.slice(0, LAST_RESORT_STRING_LENGTH)}…`;
+      else shortenStrings(item);
+    });
+  } else if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    for (const [key, item] of Object.entries(record)) {
+      if (typeof item === 'string' && item.length > LAST_RESORT_STRING_LENGTH) record[key] = `${item.slice(0, LAST_RESORT_STRING_LENGTH)}…`;
+      else shortenStrings(item);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import type { Deadline } from './deadline';
+import type { EnrichedInteraction, WriteBack } from './payload';
+import type { TwilioGateway } from './twilio/twilio-gateway';
+
+/**
+ * Webhook write-back: the enrichment summary is merged into the TaskRouter
+ * task's attributes under one key. Each round reads the task (attributes and
+ * ETag) and writes with If-Match; a 412 means someone else wrote first, so
+ * the next round merges into their version. Nothing written concurrently by
+ * others is lost, and a summary that is already there is not written again.
+ */
+
+type WriteBackOutcome = WriteBack['outcome'];
+
+const MAX_ROUNDS = 12;
+
+/** Only what stays true for the interaction: no ages, statuses or timestamps, so a repeated event writes nothing. */
+export function writeBackSummary(payload: EnrichedInteraction): Record<string, unknown> {
+  return {
+    interactionSid: payload.interaction.sid,
+    channel: payload.channel,
+    customer: payload.customer,
+    conversation: { sid: payload.conversation.sid, direction: payload.conversation.direction },
+    queueName: payload.task?.queueName ?? null,
+  };
+}
+
+/** The attributes with `summary` under `key`, or why they cannot be merged. */
+export function mergeSummary(
+  attributes: string | null,
+  key: string,
+  summary: Record<string, unknown>,
+): { attributes: string; changed: boolean } | { invalid: true } {
+  let current: unknown;
+  try {
+    current = attributes === null || attributes === '' ? {} : JSON.parse(attributes);
+  } catch {
+    return { invalid: true };
+  }
+  if (typeof current !== 'object' || current === null || Array.isArray(current)) return { invalid: true };
+  const existing = (current as Record<string, unknown>)[key];
+  if (JSON.stringify(existing) === JSON.stringify(summary)) return { attributes: attributes ?? '{}', changed: false };
+  return { attributes: JSON.stringify({ ...current, [key]: summary }), changed: true };
+}
+
+export async function writeBackToTask(options: {
+  gateway: TwilioGateway;
+  workspaceSid: string;
+  taskSid: string;
+  key: string;
+  summary: Record<string, unknown>;
+  deadline: Deadline;
+  random?: () => number;
+}): Promise<WriteBack> {
+  const { gateway, workspaceSid, taskSid, key, summary, deadline } = options;
+  const random = options.random ?? Math.random;
+  for (let round = 1; round <= MAX_ROUNDS; round += 1) {
+    const task = await gateway.fetchTask(workspaceSid, taskSid);
+    const result = (outcome: WriteBackOutcome) => ({ outcome, key, taskSid, rounds: round });
+    if (!task) return result('task_not_found');
+    const merged = mergeSummary(task.attributes, key, summary);
+    if ('invalid' in merged) return result('attributes_not_json');
+    if (!merged.changed) return result('unchanged');
+    if (!task.etag) return result('gave_up');
+    if ((await gateway.updateTaskAttributes(workspaceSid, taskSid, merged.attributes, task.etag)) === 'updated')
+      return result('written');
+    await deadline.sleep(Math.floor(random() * 20 * round), 'writing back to the task');
+  }
+  return { outcome: 'gave_up', key, taskSid, rounds: MAX_ROUNDS };
+}

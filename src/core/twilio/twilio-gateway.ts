@@ -1,0 +1,321 @@
+import type { Twilio } from 'twilio';
+import type { Deadline } from '../deadline';
+import { EnrichmentError } from '../errors';
+import type { UpstreamHttpClient } from './upstream-http-client';
+
+/**
+ * The one module that talks to Twilio. Each method makes its calls through the
+ * official helper and returns plain data picked from the helper's instances
+ * (never the instances, whose `_version` holds the client). Failures leave as
+ * EnrichmentErrors; a 404 that is an answer rather than a failure is `null`.
+ */
+
+export interface InteractionResource {
+  sid: string;
+  channel: unknown;
+  routing: unknown;
+  url: string | null;
+  links: Record<string, string> | null;
+  interactionContextSid: string | null;
+  webhookTtid: string | null;
+}
+
+export interface ChannelResource {
+  sid: string;
+  type: string | null;
+  status: string | null;
+  errorCode: number | null;
+  errorMessage: string | null;
+}
+
+export interface ChannelParticipantResource {
+  sid: string;
+  type: string | null;
+  routingProperties: unknown;
+}
+
+export interface ConversationResource {
+  sid: string;
+  friendlyName: string | null;
+  uniqueName: string | null;
+  state: string | null;
+  chatServiceSid: string | null;
+  messagingServiceSid: string | null;
+  attributes: string | null;
+  dateCreated: string | null;
+  dateUpdated: string | null;
+}
+
+export interface ConversationParticipantResource {
+  sid: string;
+  identity: string | null;
+  attributes: string | null;
+  messagingBinding: unknown;
+  dateCreated: string | null;
+}
+
+export interface TaskResource {
+  sid: string;
+  workspaceSid: string;
+  assignmentStatus: string | null;
+  attributes: string | null;
+  age: number | null;
+  priority: number | null;
+  reason: string | null;
+  taskQueueSid: string | null;
+  taskQueueFriendlyName: string | null;
+  workflowSid: string | null;
+  workflowFriendlyName: string | null;
+  taskChannelUniqueName: string | null;
+  dateCreated: string | null;
+  dateUpdated: string | null;
+  /** TaskRouter's ETag for this revision, for If-Match. */
+  etag: string | null;
+}
+
+export interface FlexTokenClaims {
+  identity: string | null;
+  workerSid: string | null;
+  roles: string[];
+  realmUserId: string | null;
+  /** Epoch ms; null when IAM gave none. */
+  expiresAt: number | null;
+}
+
+export type TokenValidation = { valid: true; claims: FlexTokenClaims } | { valid: false; reason: string };
+
+export class TwilioGateway {
+  constructor(
+    private readonly client: Twilio,
+    private readonly http: UpstreamHttpClient,
+    private readonly accountSid: string,
+  ) {}
+
+  /** Runs `work` (calls on this gateway) under a tighter deadline than the invocation's. */
+  withDeadline<T>(deadline: Deadline, work: () => Promise<T>): Promise<T> {
+    return this.http.withDeadline(deadline, work);
+  }
+
+  /** HTTP attempts sent so far by this invocation, retries included. */
+  get upstreamCalls(): number {
+    return this.http.attempts;
+  }
+
+  async fetchInteraction(sid: string): Promise<InteractionResource> {
+    try {
+      const i = await this.client.flexApi.v1.interaction(sid).fetch();
+      return {
+        sid: i.sid,
+        channel: i.channel ?? null,
+        routing: i.routing ?? null,
+        url: i.url ?? null,
+        links: i.links ?? null,
+        interactionContextSid: i.interactionContextSid ?? null,
+        webhookTtid: i.webhookTtid ?? null,
+      };
+    } catch (error) {
+      if (statusOf(error) === 404)
+        throw new EnrichmentError('interaction_not_found', `Interaction ${sid} was not found in this account.`, twilioDetails(error));
+      throw upstreamFailure(error, 'fetching the interaction');
+    }
+  }
+
+  async listChannels(interactionSid: string, limit: number): Promise<ChannelResource[]> {
+    try {
+      const channels = await this.client.flexApi.v1.interaction(interactionSid).channels.list({ limit });
+      return channels.map((c) => ({
+        sid: c.sid,
+        type: c.type ?? null,
+        status: c.status ?? null,
+        errorCode: c.errorCode ?? null,
+        errorMessage: c.errorMessage ?? null,
+      }));
+    } catch (error) {
+      throw upstreamFailure(error, 'listing the interaction channels');
+    }
+  }
+
+  async listChannelParticipants(interactionSid: string, channelSid: string, limit: number): Promise<ChannelParticipantResource[]> {
+    try {
+      const participants = await this.client.flexApi.v1
+        .interaction(interactionSid)
+        .channels(channelSid)
+        .participants.list({ limit });
+      return participants.map((p) => ({ sid: p.sid, type: p.type ?? null, routingProperties: p.routingProperties ?? null }));
+    } catch (error) {
+      throw upstreamFailure(error, `listing the participants of channel ${channelSid}`);
+    }
+  }
+
+  /** Null when the Conversation no longer exists (404). */
+  async fetchConversation(sid: string): Promise<ConversationResource | null> {
+    try {
+      const c = await this.client.conversations.v1.conversations(sid).fetch();
+      return {
+        sid: c.sid,
+        friendlyName: c.friendlyName ?? null,
+        uniqueName: c.uniqueName ?? null,
+        state: c.state ?? null,
+        chatServiceSid: c.chatServiceSid ?? null,
+        messagingServiceSid: c.messagingServiceSid ?? null,
+        attributes: c.attributes ?? null,
+        dateCreated: isoOrNull(c.dateCreated),
+        dateUpdated: isoOrNull(c.dateUpdated),
+      };
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw upstreamFailure(error, 'fetching the conversation');
+    }
+  }
+
+  /** Null when the Conversation no longer exists (404). */
+  async listConversationParticipants(sid: string, limit: number): Promise<ConversationParticipantResource[] | null> {
+    try {
+      const participants = await this.client.conversations.v1.conversations(sid).participants.list({ limit });
+      return participants.map((p) => ({
+        sid: p.sid,
+        identity: p.identity ?? null,
+        attributes: p.attributes ?? null,
+        messagingBinding: p.messagingBinding ?? null,
+        dateCreated: isoOrNull(p.dateCreated),
+      }));
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw upstreamFailure(error, 'listing the conversation participants');
+    }
+  }
+
+  /** Null when the task no longer exists (TaskRouter deletes finished tasks). */
+  async fetchTask(workspaceSid: string, taskSid: string): Promise<TaskResource | null> {
+    try {
+      const { body: t, headers } = await this.client.taskrouter.v1.workspaces(workspaceSid).tasks(taskSid).fetchWithHttpInfo();
+      return {
+        sid: t.sid,
+        workspaceSid: t.workspaceSid,
+        assignmentStatus: t.assignmentStatus ?? null,
+        attributes: t.attributes ?? null,
+        age: t.age ?? null,
+        priority: t.priority ?? null,
+        reason: t.reason ?? null,
+        taskQueueSid: t.taskQueueSid ?? null,
+        taskQueueFriendlyName: t.taskQueueFriendlyName ?? null,
+        workflowSid: t.workflowSid ?? null,
+        workflowFriendlyName: t.workflowFriendlyName ?? null,
+        taskChannelUniqueName: t.taskChannelUniqueName ?? null,
+        dateCreated: isoOrNull(t.dateCreated),
+        dateUpdated: isoOrNull(t.dateUpdated),
+        etag: headerOf(headers, 'etag'),
+      };
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw upstreamFailure(error, 'fetching the TaskRouter task');
+    }
+  }
+
+  /** Writes the attributes only if the task is still at `etag`; 'conflict' when someone wrote first (412). */
+  async updateTaskAttributes(
+    workspaceSid: string,
+    taskSid: string,
+    attributes: string,
+    etag: string,
+  ): Promise<'updated' | 'conflict'> {
+    try {
+      await this.client.taskrouter.v1.workspaces(workspaceSid).tasks(taskSid).update({ attributes, ifMatch: etag });
+      return 'updated';
+    } catch (error) {
+      if (statusOf(error) === 412) return 'conflict';
+      throw upstreamFailure(error, 'updating the TaskRouter task attributes');
+    }
+  }
+
+  /** Asks Twilio IAM whether a Flex token is valid, as twilio-flex-token-validator does. */
+  async validateFlexToken(token: string): Promise<TokenValidation> {
+    let response: { statusCode: number; body: unknown };
+    try {
+      response = (await this.client.request({
+        method: 'post',
+        uri: `https://iam.twilio.com/v1/Accounts/${this.accountSid}/Tokens/validate`,
+        data: { token },
+        headers: { 'Content-Type': 'application/json' },
+      })) as { statusCode: number; body: unknown };
+    } catch (error) {
+      throw upstreamFailure(error, 'validating the Flex token');
+    }
+    const body = parseBody(response.body);
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      throw upstreamFailure({ status: response.statusCode, code: body?.code }, 'validating the Flex token');
+    }
+    if (!body || body.valid !== true) {
+      return { valid: false, reason: typeof body?.message === 'string' ? body.message : 'The Flex token is not valid.' };
+    }
+    const expiration = typeof body.expiration === 'string' ? Date.parse(body.expiration) : NaN;
+    return {
+      valid: true,
+      claims: {
+        identity: typeof body.identity === 'string' ? body.identity : null,
+        workerSid: typeof body.worker_sid === 'string' ? body.worker_sid : null,
+        roles: Array.isArray(body.roles) ? body.roles.filter((r): r is string => typeof r === 'string') : [],
+        realmUserId: typeof body.realm_user_id === 'string' ? body.realm_user_id : null,
+        expiresAt: Number.isFinite(expiration) ? expiration : null,
+      },
+    };
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function twilioDetails(error: unknown): { twilioCode?: number; twilioStatus?: number } {
+  const code = (error as { code?: unknown } | null)?.code;
+  const status = statusOf(error);
+  return {
+    ...(typeof code === 'number' && code > 0 ? { twilioCode: code } : {}),
+    ...(status !== undefined ? { twilioStatus: status } : {}),
+  };
+}
+
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+
+/** Maps a failed helper call to the project's error; the helper's own message is not echoed. */
+export function upstreamFailure(error: unknown, doing: string): EnrichmentError {
+  if (error instanceof EnrichmentError) return error;
+  const status = statusOf(error);
+  const details = twilioDetails(error);
+  if (status === 401 || status === 403)
+    return new EnrichmentError('upstream_auth_failed', `Twilio refused this service's credentials while ${doing} (HTTP ${status}).`, details);
+  if (status === 429)
+    return new EnrichmentError('upstream_rate_limited', `Twilio kept rate-limiting this account while ${doing} (HTTP 429).`, details);
+  if (status !== undefined)
+    return new EnrichmentError('upstream_error', `Twilio answered HTTP ${status} while ${doing}.`, details);
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && TIMEOUT_CODES.has(code))
+    return new EnrichmentError('upstream_timeout', `Twilio did not answer in time while ${doing}.`);
+  return new EnrichmentError('upstream_error', `Twilio could not be reached while ${doing}${typeof code === 'string' ? ` (${code})` : ''}.`);
+}
+
+function isoOrNull(date: Date | string | null | undefined): string | null {
+  if (!date) return null;
+  const parsed = date instanceof Date ? date : new Date(date);
+  return Number.isNaN(parsed.getTime()) ? null : parsed.toISOString();
+}
+
+function headerOf(headers: Record<string, unknown> | undefined, name: string): string | null {
+  if (!headers) return null;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  const value = key === undefined ? undefined : headers[key];
+  return typeof value === 'string' ? value : null;
+}
+
+function parseBody(body: unknown): Record<string, unknown> | null {
+  let parsed = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return null;
+    }
+  }
+  return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : null;
+}

@@ -1,0 +1,127 @@
+import type { RequestClient } from 'twilio';
+import type { ConcurrencyLimit } from '../concurrency-limit';
+import type { Deadline } from '../deadline';
+import { EnrichmentError } from '../errors';
+import type { Logger } from '../logger';
+
+type RequestOptions = Parameters<RequestClient['request']>[0];
+type HttpResponse = Awaited<ReturnType<RequestClient['request']>>;
+
+/** What actually sends a request: the helper's RequestClient (shared per container), or a fake in tests. */
+export interface Transport {
+  request(options: RequestOptions): Promise<HttpResponse>;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  attemptTimeoutMs: number;
+  retryBaseMs: number;
+  retryMaxDelayMs: number;
+}
+
+const TWILIO_HOST = /^https:\/\/([a-z0-9.-]+\.twilio\.com)(?::443)?(?=\/|$)/i;
+/** An attempt with less time than this left is not started. */
+const MIN_ATTEMPT_MS = 25;
+const RETRYABLE_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'ERR_BAD_RESPONSE',
+]);
+
+/**
+ * The `TWILIO_API_BASE_URL` switch: a request for any https://*.twilio.com
+ * host goes to `baseUrl` with the same path, query and body, and names the
+ * host it meant in X-Forwarded-Host so the emulator can tell products apart.
+ */
+export function redirect(uri: string, baseUrl: string | null): { uri: string; forwardedHost?: string } {
+  if (!baseUrl) return { uri };
+  const match = TWILIO_HOST.exec(uri);
+  if (!match) return { uri };
+  return { uri: baseUrl + uri.slice(match[0].length), forwardedHost: match[1]!.toLowerCase() };
+}
+
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+export function isRetryableNetworkError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RETRYABLE_NETWORK_CODES.has(code);
+}
+
+/** Exponential backoff with full jitter: a random wait in [0, min(max, base * 2^(attempt-1))). */
+export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.retryMaxDelayMs, policy.retryBaseMs * 2 ** (attempt - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/**
+ * The http client handed to the twilio helper (its supported extension point,
+ * `httpClient`). One per invocation: it owns that invocation's deadline,
+ * retries 429, 5xx and network errors itself (the helper's autoRetry stays
+ * off), waits for a slot in the container's concurrency limit, and counts
+ * every attempt it sends.
+ *
+ * Every POST the functions send is safe to repeat: token validation reads,
+ * and task updates carry If-Match, so a repeated write answers 412.
+ */
+export class UpstreamHttpClient {
+  attempts = 0;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly options: {
+      baseUrl: string | null;
+      policy: RetryPolicy;
+      /** Changed only by withDeadline, for the duration of its work. */
+      deadline: Deadline;
+      limit: ConcurrencyLimit;
+      logger: Logger;
+      random?: () => number;
+    },
+  ) {}
+
+  /** Runs `work` with a tighter deadline for the requests it sends (e.g. Flex token validation). */
+  async withDeadline<T>(deadline: Deadline, work: () => Promise<T>): Promise<T> {
+    const outer = this.options.deadline;
+    this.options.deadline = deadline;
+    try {
+      return await deadline.race(work(), 'a bounded Twilio request');
+    } finally {
+      this.options.deadline = outer;
+    }
+  }
+
+  async request(options: RequestOptions): Promise<HttpResponse> {
+    const { policy, deadline, limit, logger } = this.options;
+    const target = redirect(options.uri, this.options.baseUrl);
+    const headers = { ...(options.headers ?? {}), ...(target.forwardedHost ? { 'X-Forwarded-Host': target.forwardedHost } : {}) };
+    const what = `${options.method.toUpperCase()} ${new URL(options.uri).pathname}`;
+
+    for (let attempt = 1; ; attempt += 1) {
+      const timeout = Math.min(policy.attemptTimeoutMs, deadline.remaining());
+      if (timeout < MIN_ATTEMPT_MS) throw deadline.exceeded(what);
+      let retryReason: string;
+      try {
+        const response = await limit.run(deadline, what, () => {
+          this.attempts += 1;
+          return deadline.race(this.transport.request({ ...options, uri: target.uri, headers, timeout }), what);
+        });
+        if (!isRetryableStatus(response.statusCode) || attempt >= policy.maxAttempts) return response;
+        retryReason = `HTTP ${response.statusCode}`;
+      } catch (error) {
+        if (error instanceof EnrichmentError || !isRetryableNetworkError(error) || attempt >= policy.maxAttempts) throw error;
+        retryReason = String((error as { code: string }).code);
+      }
+      const delayMs = backoffDelay(attempt, policy, this.options.random);
+      logger.warn('upstream_retry', { request: what, attempt, reason: retryReason, delayMs });
+      await deadline.sleep(delayMs, what);
+    }
+  }
+}

@@ -1,0 +1,5 @@
+// POST /interaction: public, for Flex plugins. Token (the agent's Flex token) and InteractionSid.
+import { flexCaller } from '../core/callers/flex-caller';
+import { enrichRequestedInteraction } from '../core/handlers';
+
+export const handler = flexCaller(enrichRequestedInteraction);

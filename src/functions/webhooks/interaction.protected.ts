@@ -1,0 +1,5 @@
+// POST /webhooks/interaction: protected, for TaskRouter event callbacks and other Twilio webhooks.
+import { webhookCaller } from '../../core/callers/webhook-caller';
+import { enrichFromWebhook } from '../../core/handlers';
+
+export const handler = webhookCaller(enrichFromWebhook);
