@@ -62,7 +62,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     apiKey: options.apiKey ?? DEFAULT_API_KEY,
   };
   const requestLog = new RequestLog();
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: true,
+    // Admin input is validated as sent: no coercion, no silently dropped properties.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+  });
   await app.register(formbody);
   installErrorHandling(app);
   installApiHooks(app, state, credentials, requestLog);
@@ -139,57 +145,79 @@ function bodyObject(body: unknown): Record<string, unknown> {
   return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 }
 
-/** Faults, the in-flight cap, the original host, Basic auth and the request log, for API routes only. */
+type Fault = 'latency' | 'hang' | 'error' | 'cap' | null;
+const requestState = new WeakMap<FastifyRequest, { started: number; fault: Fault }>();
+
+/**
+ * Faults, the in-flight cap, the original host, Basic auth and the request
+ * log, for API routes only. A request is logged as its answer is sent (or as
+ * it starts to hang), so a test that has its answer can already count it.
+ */
 function installApiHooks(app: FastifyInstance, state: State, credentials: Credentials, log: RequestLog): void {
+  const record = (request: FastifyRequest, status: number | null) => {
+    const route = request.routeOptions.config.api;
+    const seen = requestState.get(request);
+    if (!route || !seen) return;
+    const queryAt = request.url.indexOf('?');
+    log.add({
+      at: new Date().toISOString(),
+      method: request.method,
+      path: queryAt < 0 ? request.url : request.url.slice(0, queryAt),
+      query: queryAt < 0 ? '' : request.url.slice(queryAt + 1),
+      host: headerValue(request.headers['x-forwarded-host']) ?? null,
+      operationId: route.operationId,
+      status,
+      durationMs: Math.round((performance.now() - seen.started) * 100) / 100,
+      fault: seen.fault,
+    });
+  };
+
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.config.api;
     if (!route) return;
-    const started = performance.now();
-    let fault: 'latency' | 'hang' | 'error' | 'cap' | null = null;
+    const seen = { started: performance.now(), fault: null as Fault };
+    requestState.set(request, seen);
     state.inFlight += 1;
     reply.raw.once('close', () => {
       state.inFlight -= 1;
-      log.add({
-        at: new Date().toISOString(),
-        method: request.method,
-        path: request.url.split('?')[0]!,
-        query: request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '',
-        host: headerValue(request.headers['x-forwarded-host']) ?? null,
-        operationId: route.operationId,
-        status: fault === 'hang' ? null : reply.statusCode,
-        durationMs: Math.round((performance.now() - started) * 100) / 100,
-        fault,
-      });
     });
 
     const cap = state.faults.maxInFlight;
     if (cap && state.inFlight > cap) {
-      fault = 'cap';
+      seen.fault = 'cap';
       throw errors.tooManyRequests();
     }
     const decision = decide(state.faults, route.operationId);
     if (decision.latencyMs > 0) {
-      fault = 'latency';
+      seen.fault = 'latency';
       await sleep(decision.latencyMs);
     }
     if (decision.outcome === 'hang') {
-      fault = 'hang';
+      seen.fault = 'hang';
+      record(request, null);
       reply.hijack();
       return;
     }
     if (decision.outcome !== 'pass') {
-      fault = 'error';
+      seen.fault = 'error';
       throw decision.outcome === 429 ? errors.tooManyRequests() : errors.serverError(decision.outcome);
     }
     checkHost(route.product, request);
     authenticate(request, credentials);
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    record(request, reply.statusCode);
+    return payload;
   });
 }
 
 /** The redirecting client names the Twilio host it meant; a route of another product is a 404 there. */
 function checkHost(product: Product, request: FastifyRequest): void {
   const forwarded = headerValue(request.headers['x-forwarded-host']);
-  if (forwarded !== undefined && forwarded !== HOSTS[product]) throw errors.notFound(request.url.split('?')[0]!);
+  const productOf = (host: string) => host.toLowerCase().split('.')[0];
+  if (forwarded !== undefined && productOf(forwarded) !== productOf(HOSTS[product]))
+    throw errors.notFound(request.url.split('?')[0]!);
 }
 
 function authenticate(request: FastifyRequest, credentials: Credentials): void {

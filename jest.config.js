@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  setupFiles: ['<rootDir>/test/support/twilio-runtime-globals.ts'],
+  testTimeout: 30000,
+  // Integration suites start real servers; two workers suit the 2-core machines.
+  maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/support/figures-reporter.js'],
+};

@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { freePort } from '../support/functions-server';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** `npm run emulator`: what a developer sees and can do with it. */
+function runEmulator(args: string[]) {
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'emulator/cli.ts', ...args], { cwd: ROOT });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const printed = async (text: string) => {
+    for (let waited = 0; !output.includes(text); waited += 50) {
+      if (waited > 15_000 || child.exitCode !== null) throw new Error(`did not print "${text}": ${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return output;
+  };
+  return { child, exited, printed, output: () => output };
+}
+
+test('prints its URL, the credentials it accepts and the seeded SIDs; a seeded interaction answers curl -u', async () => {
+  const port = await freePort();
+  const emulator = runEmulator(['--port', String(port)]);
+  try {
+    const banner = await emulator.printed('Ctrl-C stops it');
+    expect(banner).toContain(`listening on http://127.0.0.1:${port}`);
+    const [, accountSid, authToken] = /account SID \/ auth token\s+(AC[0-9a-f]{32}) \/ (\S+)/.exec(banner)!;
+    const sids = banner.match(/KD[0-9a-f]{32}/g)!;
+    expect(new Set(sids).size).toBeGreaterThanOrEqual(9);
+    const response = await fetch(`http://127.0.0.1:${port}/v1/Interactions/${sids[0]}`, {
+      headers: { Authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}` },
+    });
+    expect(response.status).toBe(200);
+    expect((await response.json()).sid).toBe(sids[0]);
+  } finally {
+    emulator.child.kill('SIGINT');
+    expect(await emulator.exited).toBe(0);
+  }
+});
+
+test('a port in use is named, with what to do', async () => {
+  const port = await freePort();
+  const first = runEmulator(['--port', String(port)]);
+  await first.printed('Ctrl-C stops it');
+  const second = runEmulator(['--port', String(port)]);
+  expect(await second.exited).toBe(1);
+  expect(second.output()).toContain('that port is in use: pick another with --port');
+  first.child.kill('SIGINT');
+  await first.exited;
+});

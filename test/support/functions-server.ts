@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../..');
+const TWILIO_RUN = path.join(ROOT, 'node_modules/twilio-run/bin/twilio-run.js');
+
+export interface FunctionsServer {
+  url: string;
+  /** Everything twilio-run and the functions printed (structured log lines included). */
+  output: string[];
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * The real `twilio-run start` serving the built dist/ (as `npm start` does),
+ * with `env` as its .env file. Resolves once the functions answer.
+ */
+export async function startFunctions(env: Record<string, string>): Promise<FunctionsServer> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'functions-env-'));
+  const envFile = path.join(dir, '.env');
+  writeFileSync(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n'));
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [TWILIO_RUN, 'start', '--env', envFile, '--port', String(port)], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'production', FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const collect = (chunk: Buffer) => output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const url = `http://127.0.0.1:${port}`;
+
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`twilio-run exited: ${output.join('\n')}`);
+    try {
+      await fetch(`${url}/interaction`, { method: 'OPTIONS' });
+      break;
+    } catch {
+      if (Date.now() - started > 30_000) throw new Error(`twilio-run did not start: ${output.join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return {
+    url,
+    output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** The emulator-backed environment the functions run with locally. */
+export function emulatorEnv(emulator: { url: string; accountSid: string; authToken: string }, extra: Record<string, string> = {}) {
+  return {
+    ACCOUNT_SID: emulator.accountSid,
+    AUTH_TOKEN: emulator.authToken,
+    TWILIO_API_BASE_URL: emulator.url,
+    ...extra,
+  };
+}

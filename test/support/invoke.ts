@@ -1,0 +1,38 @@
+import type { ServerlessFunctionSignature } from '@twilio-labs/serverless-runtime-types/types';
+import twilio from 'twilio';
+import type { RecordedResponse } from './twilio-runtime-globals';
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: any;
+}
+
+/**
+ * Calls a function handler the way the Functions runtime does: a context
+ * holding the environment and getTwilioClient(), an event with the caller's
+ * parameters and request headers, and a callback.
+ */
+export function invoke(
+  handler: ServerlessFunctionSignature,
+  env: Record<string, string>,
+  params: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const context = {
+    ...env,
+    DOMAIN_NAME: 'localhost:3000',
+    PATH: '/test',
+    SERVICE_SID: undefined,
+    ENVIRONMENT_SID: undefined,
+    getTwilioClient: (options: object = {}) => twilio(env.ACCOUNT_SID, env.AUTH_TOKEN, { lazyLoading: true, ...options }),
+  };
+  return new Promise((resolve, reject) => {
+    const callback = (error: unknown, response?: unknown) => {
+      if (error) return reject(error instanceof Error ? error : new Error(String(error)));
+      const recorded = response as RecordedResponse;
+      resolve({ status: recorded.statusCode, headers: recorded.headers, body: recorded.body });
+    };
+    void handler(context as never, { request: { headers, cookies: {} }, ...params } as never, callback);
+  });
+}

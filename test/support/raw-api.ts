@@ -1,0 +1,36 @@
+/** Raw HTTP to the emulator, for tests that need exact status codes, headers and bodies. */
+export interface RawAnswer {
+  status: number;
+  headers: Headers;
+  body: any;
+  text: string;
+}
+
+export type Auth = { user: string; password: string } | 'none';
+
+export async function rawRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { auth: Auth; form?: Record<string, string>; json?: unknown; body?: string; headers?: Record<string, string> },
+): Promise<RawAnswer> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.auth !== 'none') headers.Authorization = `Basic ${Buffer.from(`${options.auth.user}:${options.auth.password}`).toString('base64')}`;
+  let body: string | undefined = options.body;
+  if (options.form) {
+    headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
+    body = new URLSearchParams(options.form).toString();
+  } else if (options.json !== undefined) {
+    headers['Content-Type'] ??= 'application/json';
+    body = JSON.stringify(options.json);
+  }
+  const response = await fetch(baseUrl + path, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await response.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, headers: response.headers, body: parsed, text };
+}
