@@ -32,7 +32,7 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 
 const call = (method: string, path: string, options: Parameters<typeof rawRequest>[3] = { auth: account }) =>
-  rawRequest(emulator.url, method, path, { auth: account, ...options });
+  rawRequest(emulator.url, method, path, options);
 
 function expectSpecResponse(operationId: string, answer: RawAnswer, status: number, listKey?: string) {
   expect(answer.status).toBe(status);
