@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseConfig, SETTINGS } from '../../src/core/config';
+import { EnrichmentError } from '../../src/core/errors';
+
+test('defaults, when nothing is set', () => {
+  expect(parseConfig({})).toEqual({
+    apiBaseUrl: null,
+    allowedOrigins: ['https://flex.twilio.com'],
+    allowedRoles: [],
+    deadlineMs: 8000,
+    attemptTimeoutMs: 2500,
+    maxAttempts: 6,
+    retryBaseMs: 100,
+    retryMaxDelayMs: 1000,
+    maxConcurrency: 16,
+    tokenValidationTimeoutMs: 3000,
+    cacheTtlMs: 5000,
+    cacheMaxEntries: 500,
+    cacheMaxBytes: 8388608,
+    tokenCacheTtlMs: 300000,
+    studioMaxBytes: 60000,
+    listLimit: 200,
+    writeBack: false,
+    writeBackKey: 'enrichment',
+    logLevel: 'info',
+    secrets: [],
+  });
+});
+
+test('values are parsed and typed', () => {
+  const config = parseConfig({
+    TWILIO_API_BASE_URL: 'http://127.0.0.1:4010/',
+    FLEX_ALLOWED_ORIGINS: 'https://flex.twilio.com, http://localhost:3000',
+    FLEX_ALLOWED_ROLES: 'supervisor,admin',
+    WEBHOOK_WRITE_BACK: 'TRUE',
+    CACHE_TTL_MS: '0',
+    AUTH_TOKEN: 'emulator-auth-token-000000000000',
+  });
+  expect(config).toMatchObject({
+    apiBaseUrl: 'http://127.0.0.1:4010',
+    allowedOrigins: ['https://flex.twilio.com', 'http://localhost:3000'],
+    allowedRoles: ['supervisor', 'admin'],
+    writeBack: true,
+    cacheTtlMs: 0,
+    secrets: ['emulator-auth-token-000000000000'],
+  });
+});
+
+test.each([
+  ['REQUEST_DEADLINE_MS', '12000'],
+  ['REQUEST_DEADLINE_MS', '8s'],
+  ['UPSTREAM_MAX_ATTEMPTS', '0'],
+  ['UPSTREAM_ATTEMPT_TIMEOUT_MS', '-1'],
+  ['STUDIO_MAX_RESPONSE_BYTES', '70000'],
+  ['TWILIO_API_BASE_URL', 'localhost:4010'],
+  ['TWILIO_API_BASE_URL', 'http://127.0.0.1:4010/v1'],
+  ['WEBHOOK_WRITE_BACK', 'yes'],
+  ['WEBHOOK_WRITE_BACK_KEY', 'a.b'],
+  ['LOG_LEVEL', 'verbose'],
+])('a bad %s (%s) fails loudly, naming the variable', (name, value) => {
+  expect(() => parseConfig({ [name]: value })).toThrow(expect.objectContaining({ code: 'invalid_configuration', message: expect.stringContaining(name) }));
+  expect(() => parseConfig({ [name]: value })).toThrow(EnrichmentError);
+});
+
+test("the README's configuration table lists every setting with its default", () => {
+  const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+  for (const [name, setting] of Object.entries(SETTINGS)) {
+    const row = readme.split('\n').find((line) => line.startsWith(`| \`${name}\``));
+    expect(row).toBeDefined();
+    expect(row).toContain(setting.default === '' ? '(unset)' : `\`${setting.default}\``);
+  }
+});

@@ -1,0 +1,107 @@
+import { addIncluded, describeInteraction, isoDate, unavailableParts } from '../../src/core/enrich';
+import { EnrichmentError } from '../../src/core/errors';
+import { seededInteraction } from '../support/seed-fixtures';
+
+describe('what the interaction itself tells', () => {
+  test('an inbound SMS: channel, task, customer and conversation, dates in ISO 8601', () => {
+    const { body, warnings, taskRef, conversationSid } = describeInteraction(seededInteraction('Inbound SMS'));
+    expect(warnings).toEqual([]);
+    expect(body.channel).toEqual({ sid: expect.stringMatching(/^UO/), type: 'sms' });
+    expect(body.customer).toEqual({ name: 'Priya Raman', address: '+14155550134', from: '+14155550134', phone: '+14155550134', email: null });
+    expect(body.conversation).toEqual({ sid: conversationSid, direction: 'inbound', initiatedBy: 'customer' });
+    expect(conversationSid).toMatch(/^CH[0-9a-f]{32}$/);
+    expect(body.task).toMatchObject({
+      sid: taskRef!.taskSid,
+      workspaceSid: taskRef!.workspaceSid,
+      workflowName: 'Assign to Anyone',
+      queueName: 'Billing Support',
+      taskChannel: 'sms',
+      assignmentStatus: 'assigned',
+      priority: 10,
+      dateCreated: '2026-11-24T09:53:00.000Z',
+      attributes: expect.objectContaining({ topic: 'Duplicate card charge', customers: expect.objectContaining({ customer_label: 'Premier' }) }),
+    });
+    expect(body.interaction.routing).toEqual(seededInteraction('Inbound SMS').routing);
+  });
+
+  test('an email gives the customer email; a voice call has no conversation', () => {
+    expect(describeInteraction(seededInteraction('Email')).body.customer.email).toBe('mateo.fernandez@example.com');
+    const voice = describeInteraction(seededInteraction('voice'));
+    expect(voice.body.channel.type).toBe('voice');
+    expect(voice.conversationSid).toBeNull();
+    expect(unavailableParts(voice, ['conversation'])).toEqual([expect.objectContaining({ code: 'no_conversation' })]);
+  });
+
+  test('task attributes that are not JSON are kept raw, with a warning, and nothing is guessed from them', () => {
+    const { body, warnings } = describeInteraction(seededInteraction('not valid JSON'));
+    expect(warnings).toEqual([expect.objectContaining({ code: 'task_attributes_invalid_json' })]);
+    expect(body.task!.attributes).toBeNull();
+    expect(body.task!.attributesRaw).toMatch(/^\{"customerName":"Sofia Rossi"/);
+    expect(body.customer).toEqual({ name: null, address: null, from: null, phone: null, email: null });
+    expect(body.channel.type).toBe('sms');
+  });
+
+  test('no routing at all: task is null and a warning says so', () => {
+    const { body, warnings, taskRef } = describeInteraction({ ...seededInteraction('Inbound SMS'), routing: null });
+    expect(body.task).toBeNull();
+    expect(taskRef).toBeNull();
+    expect(warnings.map((w) => w.code)).toEqual(['routing_missing']);
+  });
+
+  test('the conversation SID falls back to the ChatTranscript media; odd values are ignored', () => {
+    const interaction = seededInteraction('Inbound SMS');
+    const properties = (interaction.routing as any).properties;
+    const attributes = JSON.parse(properties.attributes);
+    const media = attributes.conversations.media[0].sid;
+    delete attributes.conversationSid;
+    const fallback = { ...interaction, routing: { properties: { ...properties, attributes: JSON.stringify(attributes) } } };
+    expect(describeInteraction(fallback).conversationSid).toBe(media);
+    attributes.conversations.media = [{ sid: '../../secret' }];
+    const odd = { ...interaction, routing: { properties: { ...properties, attributes: JSON.stringify(attributes) } } };
+    expect(describeInteraction(odd).conversationSid).toBeNull();
+  });
+});
+
+describe('included parts', () => {
+  const described = () => describeInteraction(seededInteraction('two channels'));
+  const failure = new EnrichmentError('upstream_error', 'Twilio answered HTTP 503 while listing.');
+  const channel = { sid: 'UO' + 'a'.repeat(32), type: 'sms', status: 'active', errorCode: null, errorMessage: null };
+
+  test('channels with their participants', () => {
+    const { body, partial } = addIncluded(described(), {
+      channels: { ok: true, value: [{ channel, participants: { ok: true, value: [{ sid: 'UT' + 'b'.repeat(32), type: 'customer', routingProperties: null }] } }] },
+    });
+    expect(partial).toBe(false);
+    expect(body.channels).toEqual([{ ...channel, participants: [{ sid: 'UT' + 'b'.repeat(32), type: 'customer', routingProperties: null }] }]);
+  });
+
+  test('a part that failed leaves a null, a warning naming it, and a partial answer', () => {
+    const { body, warnings, partial } = addIncluded(described(), {
+      channels: { ok: true, value: [{ channel, participants: { ok: false, error: failure } }] },
+      task: { ok: false, error: failure },
+    });
+    expect(partial).toBe(true);
+    expect(body.channels![0]!.participants).toBeNull();
+    expect(body.liveTask).toBeNull();
+    expect(warnings.map((w) => w.code)).toEqual(['participants_unavailable', 'task_unavailable']);
+    expect(warnings[1]!.message).toContain('HTTP 503');
+  });
+
+  test('a Conversation or task that no longer exists is an answer, not a failure', () => {
+    const { body, warnings, partial } = addIncluded(described(), {
+      conversation: { details: { ok: true, value: null }, participants: { ok: true, value: null } },
+      task: { ok: true, value: null },
+    });
+    expect(partial).toBe(false);
+    expect(body.conversation.details).toBeNull();
+    expect(warnings.map((w) => w.code)).toEqual(['conversation_not_found', 'task_not_found']);
+  });
+});
+
+test('dates: epoch seconds and ISO strings become ISO 8601; anything else null', () => {
+  expect(isoDate(1795565728)).toBe('2026-11-25T00:15:28.000Z');
+  expect(isoDate('1795565728')).toBe('2026-11-25T00:15:28.000Z');
+  expect(isoDate('2014-05-14T18:50:02Z')).toBe('2014-05-14T18:50:02.000Z');
+  expect(isoDate('yesterday')).toBeNull();
+  expect(isoDate(null)).toBeNull();
+});
