@@ -136,10 +136,7 @@ export function conversationJson(store: Store, conversation: ConversationRecord)
   };
 }
 
-export function conversationParticipantJson(
-  store: Store,
-  participant: ConversationParticipantRecord,
-): Record<string, unknown> {
+export function conversationParticipantJson(store: Store, participant: ConversationParticipantRecord): Record<string, unknown> {
   return {
     account_sid: store.accountSid,
     conversation_sid: participant.conversationSid,

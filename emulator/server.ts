@@ -216,8 +216,7 @@ function installApiHooks(app: FastifyInstance, state: State, credentials: Creden
 function checkHost(product: Product, request: FastifyRequest): void {
   const forwarded = headerValue(request.headers['x-forwarded-host']);
   const productOf = (host: string) => host.toLowerCase().split('.')[0];
-  if (forwarded !== undefined && productOf(forwarded) !== productOf(HOSTS[product]))
-    throw errors.notFound(request.url.split('?')[0]!);
+  if (forwarded !== undefined && productOf(forwarded) !== productOf(HOSTS[product])) throw errors.notFound(request.url.split('?')[0]!);
 }
 
 function authenticate(request: FastifyRequest, credentials: Credentials): void {
@@ -261,18 +260,17 @@ function asTwilioError(error: unknown): TwilioApiError {
   return errors.serverError(500);
 }
 
-function registerAdminRoutes(
-  app: FastifyInstance,
-  state: State,
-  seedFile: SeedFile,
-  log: RequestLog,
-  seedPath: string | undefined,
-): void {
+function registerAdminRoutes(app: FastifyInstance, state: State, seedFile: SeedFile, log: RequestLog, seedPath: string | undefined): void {
   const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Content-Type' };
   app.addHook('onSend', async (request, reply) => {
     if (request.url.startsWith('/__emulator/')) void reply.headers(cors);
   });
-  app.options('/__emulator/*', async (_request, reply) => reply.code(204).headers({ ...cors, 'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE' }).send());
+  app.options('/__emulator/*', async (_request, reply) =>
+    reply
+      .code(204)
+      .headers({ ...cors, 'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE' })
+      .send(),
+  );
 
   app.get('/__emulator/health', async () => ({ ok: true, inFlight: state.inFlight }));
   app.get('/__emulator/interactions', async () => ({ interactions: seededInteractions(seedFile) }));

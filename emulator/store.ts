@@ -15,14 +15,7 @@ export type ChannelStatus = 'setup' | 'active' | 'failed' | 'closed' | 'inactive
 export type ParticipantType = 'supervisor' | 'customer' | 'external' | 'agent' | 'unknown';
 export const PARTICIPANT_TYPES: readonly ParticipantType[] = ['supervisor', 'customer', 'external', 'agent', 'unknown'];
 export type AssignmentStatus = 'pending' | 'reserved' | 'assigned' | 'canceled' | 'wrapping' | 'completed';
-export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = [
-  'pending',
-  'reserved',
-  'assigned',
-  'canceled',
-  'wrapping',
-  'completed',
-];
+export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = ['pending', 'reserved', 'assigned', 'canceled', 'wrapping', 'completed'];
 
 export interface Workspace {
   sid: string;
@@ -248,8 +241,7 @@ export class Store {
     if (!workflowSid || !this.workflows.has(workflowSid))
       throw errors.invalidParameter('Routing', `workflow ${props.workflow_sid} was not found`);
     const queueSid = props.queue_sid ?? first(this.queues.keys());
-    if (!queueSid || !this.queues.has(queueSid))
-      throw errors.invalidParameter('Routing', `queue ${props.queue_sid} was not found`);
+    if (!queueSid || !this.queues.has(queueSid)) throw errors.invalidParameter('Routing', `queue ${props.queue_sid} was not found`);
     const taskChannelName = props.task_channel_unique_name ?? defaultTaskChannel(input.channel.type);
     const taskChannel = [...this.taskChannels.values()].find((c) => c.uniqueName === taskChannelName);
     if (!taskChannel) throw errors.invalidParameter('Routing', `task channel ${taskChannelName} was not found`);
@@ -487,12 +479,7 @@ export class Store {
     return task;
   }
 
-  mintFlexToken(spec: {
-    identity: string;
-    workerSid?: string | null;
-    roles?: string[];
-    ttlSeconds?: number;
-  }): FlexTokenRecord {
+  mintFlexToken(spec: { identity: string; workerSid?: string | null; roles?: string[]; ttlSeconds?: number }): FlexTokenRecord {
     const record: FlexTokenRecord = {
       token: fakeJwe(),
       identity: spec.identity,

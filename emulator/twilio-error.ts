@@ -31,19 +31,14 @@ export class TwilioApiError extends Error {
 }
 
 export const errors = {
-  authenticate: () =>
-    new TwilioApiError(401, 20003, 'Authenticate', { 'WWW-Authenticate': 'Basic realm="Twilio API"' }),
+  authenticate: () => new TwilioApiError(401, 20003, 'Authenticate', { 'WWW-Authenticate': 'Basic realm="Twilio API"' }),
   notFound: (path: string) => new TwilioApiError(404, 20404, `The requested resource ${path} was not found`),
   methodNotAllowed: (method: string) => new TwilioApiError(405, 20004, `Method ${method} not allowed`),
-  missingParameter: (name: string) =>
-    new TwilioApiError(400, 20001, `Missing required parameter ${name} in the post body`),
+  missingParameter: (name: string) => new TwilioApiError(400, 20001, `Missing required parameter ${name} in the post body`),
   invalidParameter: (name: string, why: string) => new TwilioApiError(400, 20001, `Invalid parameter ${name}: ${why}`),
   badRequest: (message: string) => new TwilioApiError(400, 20001, message),
-  unsupportedMediaType: (type: string) =>
-    new TwilioApiError(415, 20415, `Unsupported Media Type: ${type || 'none'}`),
-  preconditionFailed: () =>
-    new TwilioApiError(412, 20412, 'Precondition Failed: the If-Match header does not match the current ETag'),
+  unsupportedMediaType: (type: string) => new TwilioApiError(415, 20415, `Unsupported Media Type: ${type || 'none'}`),
+  preconditionFailed: () => new TwilioApiError(412, 20412, 'Precondition Failed: the If-Match header does not match the current ETag'),
   tooManyRequests: () => new TwilioApiError(429, 20429, 'Too Many Requests'),
-  serverError: (status: number) =>
-    new TwilioApiError(status, 20500, status === 503 ? 'Service Unavailable' : 'Internal Server Error'),
+  serverError: (status: number) => new TwilioApiError(status, 20500, status === 503 ? 'Service Unavailable' : 'Internal Server Error'),
 };

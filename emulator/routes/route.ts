@@ -63,20 +63,14 @@ export function formJsonObject(body: Record<string, unknown>, name: string): Rec
   } catch {
     throw errors.invalidParameter(name, 'is not valid JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    throw errors.invalidParameter(name, 'must be a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw errors.invalidParameter(name, 'must be a JSON object');
   return parsed as Record<string, unknown>;
 }
 
-export function formEnum<T extends string>(
-  body: Record<string, unknown>,
-  name: string,
-  allowed: readonly T[],
-): T | undefined {
+export function formEnum<T extends string>(body: Record<string, unknown>, name: string, allowed: readonly T[]): T | undefined {
   const value = formString(body, name);
   if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value))
-    throw errors.invalidParameter(name, `must be one of ${allowed.join(', ')}`);
+  if (!(allowed as readonly string[]).includes(value)) throw errors.invalidParameter(name, `must be one of ${allowed.join(', ')}`);
   return value as T;
 }
 

@@ -5,10 +5,19 @@ import { EnrichmentError } from './errors';
  * configuration table is this list; test/config.test.ts keeps them in step.
  */
 export const SETTINGS = {
-  TWILIO_API_BASE_URL: { default: '', doc: 'When set (e.g. http://127.0.0.1:4010), every request to https://*.twilio.com goes to this origin instead: the local emulator.' },
+  TWILIO_API_BASE_URL: {
+    default: '',
+    doc: 'When set (e.g. http://127.0.0.1:4010), every request to https://*.twilio.com goes to this origin instead: the local emulator.',
+  },
   FLEX_ALLOWED_ORIGINS: { default: 'https://flex.twilio.com', doc: 'Comma-separated origins that get CORS headers on /interaction.' },
-  FLEX_ALLOWED_ROLES: { default: '', doc: 'Comma-separated Flex roles; when set, a token needs one of them (e.g. supervisor,admin). Empty allows any valid token.' },
-  REQUEST_DEADLINE_MS: { default: '8000', doc: 'Each invocation answers within this many ms (504 past it), under the 10 s Functions limit.' },
+  FLEX_ALLOWED_ROLES: {
+    default: '',
+    doc: 'Comma-separated Flex roles; when set, a token needs one of them (e.g. supervisor,admin). Empty allows any valid token.',
+  },
+  REQUEST_DEADLINE_MS: {
+    default: '8000',
+    doc: 'Each invocation answers within this many ms (504 past it), under the 10 s Functions limit.',
+  },
   UPSTREAM_ATTEMPT_TIMEOUT_MS: { default: '2500', doc: 'Timeout of one HTTP attempt to Twilio.' },
   UPSTREAM_MAX_ATTEMPTS: { default: '6', doc: 'Attempts per Twilio request (429, 5xx and network errors are retried).' },
   UPSTREAM_RETRY_BASE_MS: { default: '100', doc: 'First backoff step; the step doubles per retry, with full jitter.' },
@@ -18,7 +27,10 @@ export const SETTINGS = {
   CACHE_TTL_MS: { default: '5000', doc: 'How long an enrichment is reused by the same warm container; 0 turns the cache off.' },
   CACHE_MAX_ENTRIES: { default: '500', doc: 'Enrichments kept per container at most.' },
   CACHE_MAX_BYTES: { default: '8388608', doc: 'Bytes of cached enrichments per container at most (JSON size).' },
-  FLEX_TOKEN_CACHE_TTL_MS: { default: '300000', doc: 'How long a validated Flex token is trusted without asking IAM again (never past its expiration).' },
+  FLEX_TOKEN_CACHE_TTL_MS: {
+    default: '300000',
+    doc: 'How long a validated Flex token is trusted without asking IAM again (never past its expiration).',
+  },
   STUDIO_MAX_RESPONSE_BYTES: { default: '60000', doc: 'Size bound of a /studio/interaction answer; Studio parses at most 64 kB.' },
   LIST_LIMIT: { default: '200', doc: 'Items read per list (channels, participants) at most.' },
   WEBHOOK_WRITE_BACK: { default: 'false', doc: 'true: /webhooks/interaction merges the enrichment into the TaskRouter task attributes.' },
@@ -65,8 +77,7 @@ export function parseConfig(env: Env): Config {
   const int = (name: SettingName, min: number, max: number) => {
     const raw = read(name);
     const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max)
-      throw invalid(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+    if (!/^\d+$/.test(raw) || value < min || value > max) throw invalid(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
     return value;
   };
   const list = (name: SettingName) =>
@@ -79,8 +90,7 @@ export function parseConfig(env: Env): Config {
   if (apiBaseUrl && !/^https?:\/\/[^/?#\s]+$/.test(apiBaseUrl.replace(/\/$/, '')))
     throw invalid('TWILIO_API_BASE_URL', `must be an origin such as http://127.0.0.1:4010, got "${apiBaseUrl}"`);
   const writeBack = read('WEBHOOK_WRITE_BACK').toLowerCase();
-  if (!['true', 'false', '1', '0'].includes(writeBack))
-    throw invalid('WEBHOOK_WRITE_BACK', `must be true or false, got "${writeBack}"`);
+  if (!['true', 'false', '1', '0'].includes(writeBack)) throw invalid('WEBHOOK_WRITE_BACK', `must be true or false, got "${writeBack}"`);
   const logLevel = read('LOG_LEVEL').toLowerCase() as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw invalid('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   const writeBackKey = read('WEBHOOK_WRITE_BACK_KEY');

@@ -128,7 +128,10 @@ export function describeInteraction(interaction: InteractionResource): Described
 }
 
 /** Adds the included sub-resources; returns whether any part failed (a partial answer). */
-export function addIncluded(described: Described, included: IncludedResources): { body: EnrichmentBody; warnings: Warning[]; partial: boolean } {
+export function addIncluded(
+  described: Described,
+  included: IncludedResources,
+): { body: EnrichmentBody; warnings: Warning[]; partial: boolean } {
   const body: EnrichmentBody = { ...described.body, conversation: { ...described.body.conversation } };
   const warnings = [...described.warnings];
   let partial = false;
@@ -295,7 +298,13 @@ function mediaSids(media: unknown): unknown[] {
 /** Interactions give dates in epoch seconds; the payload gives ISO 8601. */
 export function isoDate(value: unknown): string | null {
   const ms =
-    typeof value === 'number' ? value * 1000 : typeof value === 'string' ? (/^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value)) : NaN;
+    typeof value === 'number'
+      ? value * 1000
+      : typeof value === 'string'
+        ? /^\d+$/.test(value)
+          ? Number(value) * 1000
+          : Date.parse(value)
+        : NaN;
   if (!Number.isFinite(ms)) return null;
   const date = new Date(ms);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();

@@ -81,5 +81,4 @@ export function errorBody(error: EnrichmentError, requestId: string): ErrorEnvel
   };
 }
 
-export const badRequest = (code: ErrorCode, parameter: string, message: string) =>
-  new EnrichmentError(code, message, { parameter });
+export const badRequest = (code: ErrorCode, parameter: string, message: string) => new EnrichmentError(code, message, { parameter });

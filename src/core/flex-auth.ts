@@ -48,11 +48,13 @@ export async function authorizeFlexToken(options: {
 
   const timeLimit = options.deadline.within(config.tokenValidationTimeoutMs);
   const { value: check } = await tokenCache(config).get(tokenFingerprint(token), async () => {
-    const value = await gateway.withDeadline(timeLimit, () => gateway.validateFlexToken(token)).catch((error: unknown) => {
-      if (error instanceof EnrichmentError && error.code === 'deadline_exceeded')
-        throw new EnrichmentError('upstream_timeout', 'Twilio IAM did not validate the Flex token in time.');
-      throw error;
-    });
+    const value = await gateway
+      .withDeadline(timeLimit, () => gateway.validateFlexToken(token))
+      .catch((error: unknown) => {
+        if (error instanceof EnrichmentError && error.code === 'deadline_exceeded')
+          throw new EnrichmentError('upstream_timeout', 'Twilio IAM did not validate the Flex token in time.');
+        throw error;
+      });
     const expiresIn = value.valid && value.claims.expiresAt !== null ? value.claims.expiresAt - now() : config.tokenCacheTtlMs;
     return {
       value,

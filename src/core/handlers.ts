@@ -57,11 +57,7 @@ export const enrichFromWebhook: Work<WebhookEvent> = {
   },
 };
 
-async function withWriteBack(
-  invocation: Invocation,
-  event: WebhookEvent,
-  payload: EnrichedInteraction,
-): Promise<EnrichedInteraction> {
+async function withWriteBack(invocation: Invocation, event: WebhookEvent, payload: EnrichedInteraction): Promise<EnrichedInteraction> {
   const taskSid = event.taskSid ?? payload.task?.sid ?? null;
   const workspaceSid = event.workspaceSid ?? payload.task?.workspaceSid ?? null;
   if (!taskSid || !workspaceSid) {
@@ -88,11 +84,7 @@ async function withWriteBack(
   }
 }
 
-function withWarning(
-  payload: EnrichedInteraction,
-  writeBack: WriteBack | null,
-  message: string,
-): EnrichedInteraction {
+function withWarning(payload: EnrichedInteraction, writeBack: WriteBack | null, message: string): EnrichedInteraction {
   return {
     ...payload,
     writeBack,

@@ -44,8 +44,7 @@ export function readInteractionSid(event: Event): string | undefined {
   const [first] = given;
   if (!first) return undefined;
   const other = given.find(({ value }) => value !== first.value);
-  if (other)
-    throw badRequest('conflicting_parameters', other.name, `${first.name} and ${other.name} name different interactions.`);
+  if (other) throw badRequest('conflicting_parameters', other.name, `${first.name} and ${other.name} name different interactions.`);
   return checkInteractionSid(first.name, first.value);
 }
 
@@ -123,7 +122,11 @@ export function readWebhookEvent(event: Event): WebhookEvent {
   const fromParameters = readInteractionSid(event);
   const fromAttributes = interactionSidInTaskAttributes(event);
   if (fromParameters && fromAttributes && fromParameters !== fromAttributes)
-    throw badRequest('conflicting_parameters', 'TaskAttributes', 'TaskAttributes.flexInteractionSid and InteractionSid name different interactions.');
+    throw badRequest(
+      'conflicting_parameters',
+      'TaskAttributes',
+      'TaskAttributes.flexInteractionSid and InteractionSid name different interactions.',
+    );
   return {
     interactionSid: fromParameters ?? fromAttributes,
     eventType,
@@ -150,7 +153,8 @@ function interactionSidInTaskAttributes(event: Event): string | undefined {
     throw badRequest('invalid_request', 'TaskAttributes', 'TaskAttributes must be a JSON object.');
   const sid = (attributes as Record<string, unknown>).flexInteractionSid;
   if (sid === undefined || sid === null || sid === '') return undefined;
-  if (typeof sid !== 'string') throw badRequest('invalid_interaction_sid', 'TaskAttributes', 'TaskAttributes.flexInteractionSid must be a string.');
+  if (typeof sid !== 'string')
+    throw badRequest('invalid_interaction_sid', 'TaskAttributes', 'TaskAttributes.flexInteractionSid must be a string.');
   return checkInteractionSid('TaskAttributes.flexInteractionSid', sid);
 }
 

@@ -76,7 +76,8 @@ function lists(payload: EnrichedInteraction): Array<[string, unknown[]]> {
 function shortenStrings(value: unknown): void {
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      if (typeof item === 'string' && item.length > LAST_RESORT_STRING_LENGTH) value[index] = `${item.slice(0, LAST_RESORT_STRING_LENGTH)}…`;
+      if (typeof item === 'string' && item.length > LAST_RESORT_STRING_LENGTH)
+        value[index] = `${item.slice(0, LAST_RESORT_STRING_LENGTH)}…`;
       else shortenStrings(item);
     });
   } else if (typeof value === 'object' && value !== null) {

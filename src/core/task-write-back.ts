@@ -62,8 +62,7 @@ export async function writeBackToTask(options: {
     if ('invalid' in merged) return result('attributes_not_json');
     if (!merged.changed) return result('unchanged');
     if (!task.etag) return result('gave_up');
-    if ((await gateway.updateTaskAttributes(workspaceSid, taskSid, merged.attributes, task.etag)) === 'updated')
-      return result('written');
+    if ((await gateway.updateTaskAttributes(workspaceSid, taskSid, merged.attributes, task.etag)) === 'updated') return result('written');
     await deadline.sleep(Math.floor(random() * 20 * round), 'writing back to the task');
   }
   return { outcome: 'gave_up', key, taskSid, rounds: MAX_ROUNDS };

@@ -14,11 +14,20 @@ const SEGMENT = fc.oneof(
   fc.constantFrom('KD', 'KD' + '0'.repeat(32), 'UO' + 'f'.repeat(32), '..', '%2e%2e', '%00', '?', '#', 'Channels', 'Participants'),
   fc.string({ maxLength: 40 }).map(encodeURIComponent),
 );
-const PATH = fc.tuple(
-  fc.constantFrom('/v1/Interactions', '/v1/Conversations', '/v1/Workspaces', '/v1/Accounts', '/v1', ''),
-  fc.array(SEGMENT, { maxLength: 4 }),
-).map(([prefix, segments]) => [prefix, ...segments].join('/'));
-const CONTENT_TYPE = fc.constantFrom('application/x-www-form-urlencoded', 'application/json', 'text/plain', 'multipart/form-data', 'application/xml', '');
+const PATH = fc
+  .tuple(
+    fc.constantFrom('/v1/Interactions', '/v1/Conversations', '/v1/Workspaces', '/v1/Accounts', '/v1', ''),
+    fc.array(SEGMENT, { maxLength: 4 }),
+  )
+  .map(([prefix, segments]) => [prefix, ...segments].join('/'));
+const CONTENT_TYPE = fc.constantFrom(
+  'application/x-www-form-urlencoded',
+  'application/json',
+  'text/plain',
+  'multipart/form-data',
+  'application/xml',
+  '',
+);
 const BODY = fc.oneof(
   fc.string({ maxLength: 200 }),
   fc.json(),
@@ -27,15 +36,23 @@ const BODY = fc.oneof(
 
 test('malformed requests get Twilio-style 4xx JSON', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'), PATH, CONTENT_TYPE, BODY, fc.boolean(), async (method, path, type, body, authenticated) => {
-      const headers: Record<string, string> = {};
-      if (type) headers['Content-Type'] = type;
-      if (authenticated) headers.Authorization = `Basic ${Buffer.from(`${emulator.accountSid}:${emulator.authToken}`).toString('base64')}`;
-      const response = await fetch(emulator.url + path, { method, headers, ...(method === 'GET' ? {} : { body }) });
-      const text = await response.text();
-      expect(response.status).toBeLessThan(500);
-      if (response.status >= 400) expect(validateTwilioError(JSON.parse(text))).toEqual([]);
-    }),
+    fc.asyncProperty(
+      fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
+      PATH,
+      CONTENT_TYPE,
+      BODY,
+      fc.boolean(),
+      async (method, path, type, body, authenticated) => {
+        const headers: Record<string, string> = {};
+        if (type) headers['Content-Type'] = type;
+        if (authenticated)
+          headers.Authorization = `Basic ${Buffer.from(`${emulator.accountSid}:${emulator.authToken}`).toString('base64')}`;
+        const response = await fetch(emulator.url + path, { method, headers, ...(method === 'GET' ? {} : { body }) });
+        const text = await response.text();
+        expect(response.status).toBeLessThan(500);
+        if (response.status >= 400) expect(validateTwilioError(JSON.parse(text))).toEqual([]);
+      },
+    ),
     { numRuns: 300 },
   );
   expect((await fetch(`${emulator.url}/__emulator/health`)).status).toBe(200);

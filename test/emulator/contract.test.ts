@@ -11,7 +11,15 @@ import { undeclaredProperties, validateAgainstSpec, validateTwilioError } from '
 
 let emulator: TestEmulator;
 let account: Auth;
-let sids: { interaction: string; multiChannel: string; channel: string; task: string; workspace: string; conversation: string; deletedConversation: string };
+let sids: {
+  interaction: string;
+  multiChannel: string;
+  channel: string;
+  task: string;
+  workspace: string;
+  conversation: string;
+  deletedConversation: string;
+};
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
@@ -56,15 +64,24 @@ describe('success answers match twilio-oai', () => {
     const answer = await call('POST', '/v1/Interactions', {
       auth: account,
       form: {
-        Channel: JSON.stringify({ type: 'sms', initiated_by: 'customer', participants: [{ address: '+15005550006', proxy_address: '+15005550001' }] }),
-        Routing: JSON.stringify({ properties: { workspace_sid: sids.workspace, task_channel_unique_name: 'sms', attributes: { customerName: 'Ana Silva' } } }),
+        Channel: JSON.stringify({
+          type: 'sms',
+          initiated_by: 'customer',
+          participants: [{ address: '+15005550006', proxy_address: '+15005550001' }],
+        }),
+        Routing: JSON.stringify({
+          properties: { workspace_sid: sids.workspace, task_channel_unique_name: 'sms', attributes: { customerName: 'Ana Silva' } },
+        }),
       },
     });
     expectSpecResponse('CreateInteraction', answer, 201);
   });
 
   test('UpdateInteraction', async () => {
-    const answer = await call('POST', `/v1/Interactions/${sids.interaction}`, { auth: account, form: { WebhookTtid: 'flex_interactionwebhook_contract' } });
+    const answer = await call('POST', `/v1/Interactions/${sids.interaction}`, {
+      auth: account,
+      form: { WebhookTtid: 'flex_interactionwebhook_contract' },
+    });
     expectSpecResponse('UpdateInteraction', answer, 200);
     expect(answer.body.webhook_ttid).toBe('flex_interactionwebhook_contract');
   });
@@ -72,7 +89,9 @@ describe('success answers match twilio-oai', () => {
   test('ListInteractionChannel, first and later pages', async () => {
     const first = await call('GET', `/v1/Interactions/${sids.multiChannel}/Channels?PageSize=2`);
     expectSpecResponse('ListInteractionChannel', first, 200, 'channels');
-    expect(first.body.meta.next_page_url).toMatch(/^https:\/\/flex-api\.twilio\.com\/v1\/Interactions\/KD\w+\/Channels\?PageSize=2&Page=1&PageToken=PT2$/);
+    expect(first.body.meta.next_page_url).toMatch(
+      /^https:\/\/flex-api\.twilio\.com\/v1\/Interactions\/KD\w+\/Channels\?PageSize=2&Page=1&PageToken=PT2$/,
+    );
     const next = new URL(first.body.meta.next_page_url);
     const second = await call('GET', next.pathname + next.search);
     expectSpecResponse('ListInteractionChannel', second, 200, 'channels');
@@ -82,10 +101,14 @@ describe('success answers match twilio-oai', () => {
 
   test('FetchInteractionChannel and UpdateInteractionChannel', async () => {
     expectSpecResponse('FetchInteractionChannel', await call('GET', `/v1/Interactions/${sids.interaction}/Channels/${sids.channel}`), 200);
-    const updated = await call('POST', `/v1/Interactions/${sids.multiChannel}/Channels/${emulator.store.interactions.get(sids.multiChannel)!.channelSids[2]}`, {
-      auth: account,
-      form: { Status: 'inactive' },
-    });
+    const updated = await call(
+      'POST',
+      `/v1/Interactions/${sids.multiChannel}/Channels/${emulator.store.interactions.get(sids.multiChannel)!.channelSids[2]}`,
+      {
+        auth: account,
+        form: { Status: 'inactive' },
+      },
+    );
     expectSpecResponse('UpdateInteractionChannel', updated, 200);
     expect(updated.body.status).toBe('inactive');
   });
@@ -107,7 +130,12 @@ describe('success answers match twilio-oai', () => {
 
   test('FetchConversation and ListConversationParticipant', async () => {
     expectSpecResponse('FetchConversation', await call('GET', `/v1/Conversations/${sids.conversation}`), 200);
-    expectSpecResponse('ListConversationParticipant', await call('GET', `/v1/Conversations/${sids.conversation}/Participants`), 200, 'participants');
+    expectSpecResponse(
+      'ListConversationParticipant',
+      await call('GET', `/v1/Conversations/${sids.conversation}/Participants`),
+      200,
+      'participants',
+    );
   });
 
   test('FetchTask answers an ETag; UpdateTask with the current one succeeds', async () => {
@@ -126,7 +154,9 @@ describe('success answers match twilio-oai', () => {
   });
 
   test('an API key and secret are accepted like the auth token', async () => {
-    const answer = await call('GET', `/v1/Interactions/${sids.interaction}`, { auth: { user: emulator.apiKey.sid, password: emulator.apiKey.secret } });
+    const answer = await call('GET', `/v1/Interactions/${sids.interaction}`, {
+      auth: { user: emulator.apiKey.sid, password: emulator.apiKey.secret },
+    });
     expectSpecResponse('FetchInteraction', answer, 200);
   });
 });
@@ -134,7 +164,9 @@ describe('success answers match twilio-oai', () => {
 describe('error answers match Twilio error schema', () => {
   test('no credentials or wrong ones: 401, code 20003', async () => {
     expectTwilioError(await call('GET', `/v1/Interactions/${sids.interaction}`, { auth: 'none' }), 401, 20003);
-    const wrong = await call('GET', `/v1/Interactions/${sids.interaction}`, { auth: { user: emulator.accountSid, password: 'x'.repeat(32) } });
+    const wrong = await call('GET', `/v1/Interactions/${sids.interaction}`, {
+      auth: { user: emulator.accountSid, password: 'x'.repeat(32) },
+    });
     expectTwilioError(wrong, 401, 20003);
     expect(wrong.headers.get('www-authenticate')).toBe('Basic realm="Twilio API"');
   });
@@ -151,16 +183,30 @@ describe('error answers match Twilio error schema', () => {
   });
 
   test('a request meant for another Twilio product is a 404 there', async () => {
-    const answer = await call('GET', `/v1/Interactions/${sids.interaction}`, { auth: account, headers: { 'X-Forwarded-Host': 'conversations.twilio.com' } });
+    const answer = await call('GET', `/v1/Interactions/${sids.interaction}`, {
+      auth: account,
+      headers: { 'X-Forwarded-Host': 'conversations.twilio.com' },
+    });
     expectTwilioError(answer, 404, 20404);
-    const right = await call('GET', `/v1/Interactions/${sids.interaction}`, { auth: account, headers: { 'X-Forwarded-Host': 'flex-api.twilio.com' } });
+    const right = await call('GET', `/v1/Interactions/${sids.interaction}`, {
+      auth: account,
+      headers: { 'X-Forwarded-Host': 'flex-api.twilio.com' },
+    });
     expect(right.status).toBe(200);
   });
 
   test('missing or malformed parameters: 400, code 20001', async () => {
     expectTwilioError(await call('POST', '/v1/Interactions', { auth: account, form: { Routing: '{}' } }), 400, 20001);
-    expectTwilioError(await call('POST', '/v1/Interactions', { auth: account, form: { Channel: '{"type":"sms"', Routing: '{}' } }), 400, 20001);
-    expectTwilioError(await call('POST', '/v1/Interactions', { auth: account, form: { Channel: '{"type":"pigeon"}', Routing: '{}' } }), 400, 20001);
+    expectTwilioError(
+      await call('POST', '/v1/Interactions', { auth: account, form: { Channel: '{"type":"sms"', Routing: '{}' } }),
+      400,
+      20001,
+    );
+    expectTwilioError(
+      await call('POST', '/v1/Interactions', { auth: account, form: { Channel: '{"type":"pigeon"}', Routing: '{}' } }),
+      400,
+      20001,
+    );
     expectTwilioError(await call('GET', `/v1/Interactions/${sids.interaction}/Channels?PageSize=0`), 400, 20001);
     expectTwilioError(await call('GET', `/v1/Interactions/${sids.interaction}/Channels?PageToken=nope`), 400, 20001);
   });
@@ -180,9 +226,21 @@ describe('error answers match Twilio error schema', () => {
   });
 
   test('bodies the parser refuses: 400 for broken JSON, 415 for an unknown type, 413 when too large', async () => {
-    expectTwilioError(await call('POST', '/v1/Interactions', { auth: account, body: '{"Channel":', headers: { 'Content-Type': 'application/json' } }), 400, 20001);
-    expectTwilioError(await call('POST', '/v1/Interactions', { auth: account, body: '<xml/>', headers: { 'Content-Type': 'application/xml' } }), 415, 20415);
-    expectTwilioError(await call('POST', '/v1/Interactions', { auth: account, form: { Channel: 'x'.repeat(2 * 1024 * 1024) } }), 413, 20413);
+    expectTwilioError(
+      await call('POST', '/v1/Interactions', { auth: account, body: '{"Channel":', headers: { 'Content-Type': 'application/json' } }),
+      400,
+      20001,
+    );
+    expectTwilioError(
+      await call('POST', '/v1/Interactions', { auth: account, body: '<xml/>', headers: { 'Content-Type': 'application/xml' } }),
+      415,
+      20415,
+    );
+    expectTwilioError(
+      await call('POST', '/v1/Interactions', { auth: account, form: { Channel: 'x'.repeat(2 * 1024 * 1024) } }),
+      413,
+      20413,
+    );
   });
 
   test('injected faults: 429 (20429), 500 and 503', async () => {
@@ -225,7 +283,11 @@ describe('IAM token validation (not in twilio-oai; shaped as twilio-flex-token-v
   test('errors keep Twilio error shape', async () => {
     expectTwilioError(await call('POST', path(), { auth: account, json: {} }), 400, 20001);
     expectTwilioError(await call('POST', path(), { auth: 'none', json: { token: 'x' } }), 401, 20003);
-    expectTwilioError(await call('POST', `/v1/Accounts/AC${'0'.repeat(32)}/Tokens/validate`, { auth: account, json: { token: 'x' } }), 404, 20404);
+    expectTwilioError(
+      await call('POST', `/v1/Accounts/AC${'0'.repeat(32)}/Tokens/validate`, { auth: account, json: { token: 'x' } }),
+      404,
+      20404,
+    );
   });
 });
 

@@ -11,7 +11,8 @@ const fetchInteraction = (signal?: AbortSignal) =>
     headers: { Authorization: `Basic ${Buffer.from(`${emulator.accountSid}:${emulator.authToken}`).toString('base64')}` },
     ...(signal ? { signal } : {}),
   });
-const admin = (method: string, path: string, json?: unknown) => rawRequest(emulator.url, method, `/__emulator${path}`, { auth: 'none', ...(json !== undefined ? { json } : {}) });
+const admin = (method: string, path: string, json?: unknown) =>
+  rawRequest(emulator.url, method, `/__emulator${path}`, { auth: 'none', ...(json !== undefined ? { json } : {}) });
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
@@ -31,7 +32,14 @@ describe('fault decisions', () => {
   test('one roll picks an error by cumulative rate; latency adds up across matching rules', () => {
     const config = {
       rules: [
-        { match: '*', latencyMs: 50, errors: [{ status: 429 as const, rate: 0.2 }, { status: 503 as const, rate: 0.05 }] },
+        {
+          match: '*',
+          latencyMs: 50,
+          errors: [
+            { status: 429 as const, rate: 0.2 },
+            { status: 503 as const, rate: 0.05 },
+          ],
+        },
         { match: 'FetchInteraction', latencyMs: 25 },
         { match: 'FetchTask', latencyMs: 1000 },
       ],
@@ -98,7 +106,10 @@ describe('admin routes', () => {
     const minted = await admin('POST', '/flex-tokens', { roles: ['supervisor'], ttl_seconds: 60 });
     expect(minted.status).toBe(201);
     expect(minted.body).toMatchObject({ token: expect.any(String), roles: ['supervisor'], worker_sid: expect.stringMatching(/^WK/) });
-    const validation = await rawRequest(emulator.url, 'POST', `/v1/Accounts/${emulator.accountSid}/Tokens/validate`, { auth: auth(), json: { token: minted.body.token } });
+    const validation = await rawRequest(emulator.url, 'POST', `/v1/Accounts/${emulator.accountSid}/Tokens/validate`, {
+      auth: auth(),
+      json: { token: minted.body.token },
+    });
     expect(validation.body).toMatchObject({ valid: true, roles: ['supervisor'] });
     expect((await admin('POST', '/flex-tokens', { roles: 'agent' })).status).toBe(400);
   });

@@ -16,8 +16,14 @@ afterAll(() => emulator.close());
 
 test('an interaction created with the helper comes back from fetch with real-looking routing properties', async () => {
   const created = await client.flexApi.v1.interaction.create({
-    channel: { type: 'whatsapp', initiated_by: 'customer', participants: [{ address: 'whatsapp:+447700900123', proxy_address: 'whatsapp:+14155550111', name: 'Ruth Mensah' }] },
-    routing: { properties: { workspace_sid: workspaceSid, task_channel_unique_name: 'chat', attributes: { customers: { phone: '+447700900123' } } } },
+    channel: {
+      type: 'whatsapp',
+      initiated_by: 'customer',
+      participants: [{ address: 'whatsapp:+447700900123', proxy_address: 'whatsapp:+14155550111', name: 'Ruth Mensah' }],
+    },
+    routing: {
+      properties: { workspace_sid: workspaceSid, task_channel_unique_name: 'chat', attributes: { customers: { phone: '+447700900123' } } },
+    },
   });
   expect(created.sid).toMatch(/^KD[0-9a-f]{32}$/);
 
@@ -107,7 +113,9 @@ test('task updates honour If-Match: a stale ETag is refused with 412', async () 
   const etag = first.headers.etag as string;
   const attributes = JSON.parse(first.body.attributes);
   await task.update({ attributes: JSON.stringify({ ...attributes, step: 1 }), ifMatch: etag });
-  await expect(task.update({ attributes: JSON.stringify({ ...attributes, step: 2 }), ifMatch: etag })).rejects.toMatchObject({ status: 412 });
+  await expect(task.update({ attributes: JSON.stringify({ ...attributes, step: 2 }), ifMatch: etag })).rejects.toMatchObject({
+    status: 412,
+  });
   const latest = await task.fetchWithHttpInfo();
   expect(JSON.parse(latest.body.attributes).step).toBe(1);
   await task.update({ attributes: JSON.stringify({ ...attributes, step: 3 }), ifMatch: latest.headers.etag as string });
@@ -122,7 +130,10 @@ test('a deleted Conversation is a 404 RestException, as Twilio answers', async (
 
 test('wrong credentials are a 401 RestException with code 20003', async () => {
   const intruder = redirectedClient(emulator.url, { username: emulator.accountSid, password: 'wrong-wrong-wrong-wrong-wrong-00' }).client;
-  await expect(intruder.flexApi.v1.interaction(emulator.seededSid('Inbound SMS')).fetch()).rejects.toMatchObject({ status: 401, code: 20003 });
+  await expect(intruder.flexApi.v1.interaction(emulator.seededSid('Inbound SMS')).fetch()).rejects.toMatchObject({
+    status: 401,
+    code: 20003,
+  });
 });
 
 test('every request carried the Twilio host it was meant for', () => {

@@ -9,7 +9,10 @@ class FiguresReporter {
   }
   onRunComplete() {
     if (!existsSync(FIGURES_FILE)) return;
-    const lines = readFileSync(FIGURES_FILE, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    const lines = readFileSync(FIGURES_FILE, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     console.log('\nFigures measured by this run:');
     for (const { name, value } of lines) console.log(`  ${name}: ${value}`);
   }

@@ -33,7 +33,12 @@ export async function freePort(): Promise<number> {
 export async function startFunctions(env: Record<string, string>): Promise<FunctionsServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'functions-env-'));
   const envFile = path.join(dir, '.env');
-  writeFileSync(envFile, Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n'));
+  writeFileSync(
+    envFile,
+    Object.entries(env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n'),
+  );
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, [TWILIO_RUN, 'start', '--env', envFile, '--port', String(port)], {
     cwd: ROOT,

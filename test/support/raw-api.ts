@@ -15,7 +15,8 @@ export async function rawRequest(
   options: { auth: Auth; form?: Record<string, string>; json?: unknown; body?: string; headers?: Record<string, string> },
 ): Promise<RawAnswer> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
-  if (options.auth !== 'none') headers.Authorization = `Basic ${Buffer.from(`${options.auth.user}:${options.auth.password}`).toString('base64')}`;
+  if (options.auth !== 'none')
+    headers.Authorization = `Basic ${Buffer.from(`${options.auth.user}:${options.auth.password}`).toString('base64')}`;
   let body: string | undefined = options.body;
   if (options.form) {
     headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
@@ -26,11 +27,11 @@ export async function rawRequest(
   }
   const response = await fetch(baseUrl + path, { method, headers, ...(body !== undefined ? { body } : {}) });
   const text = await response.text();
-  let parsed: unknown = undefined;
+  let parsed: unknown;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
-    parsed = undefined;
+    // not JSON: tests read `text`
   }
   return { status: response.status, headers: response.headers, body: parsed, text };
 }

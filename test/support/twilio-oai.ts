@@ -77,7 +77,8 @@ const compiled = new Map<string, ValidateFunction>();
 function responseSchema(operationId: string, status: number): JsonObject {
   const operation = specOperation(operationId);
   const response = operation.responses[String(status)];
-  if (!response) throw new Error(`twilio-oai declares no ${status} response for ${operationId}: ${Object.keys(operation.responses).join(', ')}`);
+  if (!response)
+    throw new Error(`twilio-oai declares no ${status} response for ${operationId}: ${Object.keys(operation.responses).join(', ')}`);
   return toJsonSchema(response.content['application/json'].schema, operation.file);
 }
 

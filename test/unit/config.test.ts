@@ -59,7 +59,9 @@ test.each([
   ['WEBHOOK_WRITE_BACK_KEY', 'a.b'],
   ['LOG_LEVEL', 'verbose'],
 ])('a bad %s (%s) fails loudly, naming the variable', (name, value) => {
-  expect(() => parseConfig({ [name]: value })).toThrow(expect.objectContaining({ code: 'invalid_configuration', message: expect.stringContaining(name) }));
+  expect(() => parseConfig({ [name]: value })).toThrow(
+    expect.objectContaining({ code: 'invalid_configuration', message: expect.stringContaining(name) }),
+  );
   expect(() => parseConfig({ [name]: value })).toThrow(EnrichmentError);
 });
 

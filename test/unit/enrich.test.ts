@@ -7,7 +7,13 @@ describe('what the interaction itself tells', () => {
     const { body, warnings, taskRef, conversationSid } = describeInteraction(seededInteraction('Inbound SMS'));
     expect(warnings).toEqual([]);
     expect(body.channel).toEqual({ sid: expect.stringMatching(/^UO/), type: 'sms' });
-    expect(body.customer).toEqual({ name: 'Priya Raman', address: '+14155550134', from: '+14155550134', phone: '+14155550134', email: null });
+    expect(body.customer).toEqual({
+      name: 'Priya Raman',
+      address: '+14155550134',
+      from: '+14155550134',
+      phone: '+14155550134',
+      email: null,
+    });
     expect(body.conversation).toEqual({ sid: conversationSid, direction: 'inbound', initiatedBy: 'customer' });
     expect(conversationSid).toMatch(/^CH[0-9a-f]{32}$/);
     expect(body.task).toMatchObject({
@@ -19,7 +25,10 @@ describe('what the interaction itself tells', () => {
       assignmentStatus: 'assigned',
       priority: 10,
       dateCreated: '2026-11-24T09:53:00.000Z',
-      attributes: expect.objectContaining({ topic: 'Duplicate card charge', customers: expect.objectContaining({ customer_label: 'Premier' }) }),
+      attributes: expect.objectContaining({
+        topic: 'Duplicate card charge',
+        customers: expect.objectContaining({ customer_label: 'Premier' }),
+      }),
     });
     expect(body.interaction.routing).toEqual(seededInteraction('Inbound SMS').routing);
   });
@@ -69,10 +78,17 @@ describe('included parts', () => {
 
   test('channels with their participants', () => {
     const { body, partial } = addIncluded(described(), {
-      channels: { ok: true, value: [{ channel, participants: { ok: true, value: [{ sid: 'UT' + 'b'.repeat(32), type: 'customer', routingProperties: null }] } }] },
+      channels: {
+        ok: true,
+        value: [
+          { channel, participants: { ok: true, value: [{ sid: 'UT' + 'b'.repeat(32), type: 'customer', routingProperties: null }] } },
+        ],
+      },
     });
     expect(partial).toBe(false);
-    expect(body.channels).toEqual([{ ...channel, participants: [{ sid: 'UT' + 'b'.repeat(32), type: 'customer', routingProperties: null }] }]);
+    expect(body.channels).toEqual([
+      { ...channel, participants: [{ sid: 'UT' + 'b'.repeat(32), type: 'customer', routingProperties: null }] },
+    ]);
   });
 
   test('a part that failed leaves a null, a warning naming it, and a partial answer', () => {

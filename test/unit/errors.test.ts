@@ -18,7 +18,10 @@ test('statuses are mapped deliberately: bad input 400, auth 401/403, not found 4
 });
 
 test('the envelope carries the code, message, status, parameter and Twilio code, and matches the schema', () => {
-  const error = new EnrichmentError('interaction_not_found', 'Interaction KD... was not found in this account.', { twilioCode: 20404, twilioStatus: 404 });
+  const error = new EnrichmentError('interaction_not_found', 'Interaction KD... was not found in this account.', {
+    twilioCode: 20404,
+    twilioStatus: 404,
+  });
   const body = errorBody(error, 'req-1');
   expect(body).toEqual({
     error: {

@@ -33,9 +33,18 @@ describe('the Interaction SID', () => {
   });
 
   test('malformed, an array or an object: 400 naming the parameter', () => {
-    expect(refusal(() => readEnrichmentRequest({ InteractionSid: 'KD123' }))).toMatchObject({ code: 'invalid_interaction_sid', parameter: 'InteractionSid' });
-    expect(refusal(() => readEnrichmentRequest({ InteractionSid: [SID, SID] }))).toMatchObject({ code: 'invalid_request', parameter: 'InteractionSid' });
-    expect(refusal(() => readEnrichmentRequest({ interactionSid: { $ne: null } }))).toMatchObject({ code: 'invalid_request', parameter: 'interactionSid' });
+    expect(refusal(() => readEnrichmentRequest({ InteractionSid: 'KD123' }))).toMatchObject({
+      code: 'invalid_interaction_sid',
+      parameter: 'InteractionSid',
+    });
+    expect(refusal(() => readEnrichmentRequest({ InteractionSid: [SID, SID] }))).toMatchObject({
+      code: 'invalid_request',
+      parameter: 'InteractionSid',
+    });
+    expect(refusal(() => readEnrichmentRequest({ interactionSid: { $ne: null } }))).toMatchObject({
+      code: 'invalid_request',
+      parameter: 'interactionSid',
+    });
     expect(refusal(() => readEnrichmentRequest({ InteractionSid: 'x'.repeat(5000) })).code).toBe('invalid_request');
   });
 });
@@ -44,7 +53,12 @@ describe('include', () => {
   test('is a comma list, in any case and order, canonicalised', () => {
     expect(readEnrichmentRequest({ InteractionSid: SID, include: ' Task, channels ' }).include).toEqual(['channels', 'task']);
     expect(readEnrichmentRequest({ InteractionSid: SID, include: 'participants' }).include).toEqual(['channels', 'participants']);
-    expect(readEnrichmentRequest({ InteractionSid: SID, include: 'all' }).include).toEqual(['channels', 'participants', 'conversation', 'task']);
+    expect(readEnrichmentRequest({ InteractionSid: SID, include: 'all' }).include).toEqual([
+      'channels',
+      'participants',
+      'conversation',
+      'task',
+    ]);
     expect(readEnrichmentRequest({ InteractionSid: SID, include: '' }).include).toEqual([]);
   });
 
@@ -86,7 +100,9 @@ describe('webhook events', () => {
   });
 
   test('broken TaskAttributes, a malformed SID inside them, or disagreeing SIDs: 400', () => {
-    expect(refusal(() => readWebhookEvent({ ...taskRouterEvent, TaskAttributes: '{"flexInteractionSid":' })).parameter).toBe('TaskAttributes');
+    expect(refusal(() => readWebhookEvent({ ...taskRouterEvent, TaskAttributes: '{"flexInteractionSid":' })).parameter).toBe(
+      'TaskAttributes',
+    );
     expect(refusal(() => readWebhookEvent({ ...taskRouterEvent, TaskAttributes: '["KD"]' })).parameter).toBe('TaskAttributes');
     expect(refusal(() => readWebhookEvent({ TaskAttributes: '{"flexInteractionSid":"KD../../x"}' })).code).toBe('invalid_interaction_sid');
     expect(refusal(() => readWebhookEvent({ ...taskRouterEvent, InteractionSid: OTHER })).code).toBe('conflicting_parameters');

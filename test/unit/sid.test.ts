@@ -16,9 +16,9 @@ test('anything else is refused: other prefixes, lengths, characters, padding, se
     hex32.map((hex) => `WT${hex}`),
     fc.string({ unit: fc.constantFrom(...HEX.split('')), minLength: 0, maxLength: 31 }).map((hex) => `KD${hex}`),
     fc.string({ unit: fc.constantFrom(...HEX.split('')), minLength: 33, maxLength: 40 }).map((hex) => `KD${hex}`),
-    fc.tuple(hex32, fc.nat(31), fc.constantFrom('g', 'G', 'x', ' ', '/', '?', '#', '%', '.', '\n', '٣', 'ａ', '\u0000')).map(
-      ([hex, at, bad]) => `KD${hex.slice(0, at)}${bad}${hex.slice(at + 1)}`,
-    ),
+    fc
+      .tuple(hex32, fc.nat(31), fc.constantFrom('g', 'G', 'x', ' ', '/', '?', '#', '%', '.', '\n', '٣', 'ａ', '\u0000'))
+      .map(([hex, at, bad]) => `KD${hex.slice(0, at)}${bad}${hex.slice(at + 1)}`),
     fc.tuple(hex32, fc.constantFrom('\n', ' ', '/', '/../', '?x=1', '%0A')).map(([hex, suffix]) => `KD${hex}${suffix}`),
     fc.tuple(hex32, fc.constantFrom(' ', '\n', '/')).map(([hex, prefix]) => `${prefix}KD${hex}`),
   );
@@ -26,7 +26,8 @@ test('anything else is refused: other prefixes, lengths, characters, padding, se
 });
 
 test('non-strings are refused', () => {
-  for (const value of [undefined, null, 42, ['KD' + 'a'.repeat(32)], { sid: 'KD' + 'a'.repeat(32) }]) expect(isSid('interaction', value)).toBe(false);
+  for (const value of [undefined, null, 42, ['KD' + 'a'.repeat(32)], { sid: 'KD' + 'a'.repeat(32) }])
+    expect(isSid('interaction', value)).toBe(false);
 });
 
 test('each pattern names its own prefix', () => {

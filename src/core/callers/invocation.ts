@@ -58,8 +58,8 @@ let sharedLimit: ConcurrencyLimit | undefined;
 function transport(): Transport {
   if (!sharedTransport) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const twilio = require('twilio') as typeof import('twilio');
-    sharedTransport = new twilio.RequestClient({ keepAlive: true, autoRetry: false }) as RequestClient;
+    const helper = require('twilio') as { RequestClient: typeof RequestClient };
+    sharedTransport = new helper.RequestClient({ keepAlive: true, autoRetry: false });
   }
   return sharedTransport;
 }
@@ -127,7 +127,10 @@ export function invocationHandler<T>(endpoint: string, work: Work<T>, options: C
 function createGateway(context: Context, config: Config, deadline: Deadline, logger: Logger): TwilioGateway {
   const accountSid = (context as { ACCOUNT_SID?: unknown }).ACCOUNT_SID;
   if (typeof accountSid !== 'string' || !accountSid.startsWith('AC'))
-    throw new EnrichmentError('invalid_configuration', 'ACCOUNT_SID and AUTH_TOKEN must be set: enable "Add my Twilio Credentials" on the Service.');
+    throw new EnrichmentError(
+      'invalid_configuration',
+      'ACCOUNT_SID and AUTH_TOKEN must be set: enable "Add my Twilio Credentials" on the Service.',
+    );
   const http = new UpstreamHttpClient(transport(), {
     baseUrl: config.apiBaseUrl,
     policy: config,

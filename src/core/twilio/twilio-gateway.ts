@@ -137,10 +137,7 @@ export class TwilioGateway {
 
   async listChannelParticipants(interactionSid: string, channelSid: string, limit: number): Promise<ChannelParticipantResource[]> {
     try {
-      const participants = await this.client.flexApi.v1
-        .interaction(interactionSid)
-        .channels(channelSid)
-        .participants.list({ limit });
+      const participants = await this.client.flexApi.v1.interaction(interactionSid).channels(channelSid).participants.list({ limit });
       return participants.map((p) => ({ sid: p.sid, type: p.type ?? null, routingProperties: p.routingProperties ?? null }));
     } catch (error) {
       throw upstreamFailure(error, `listing the participants of channel ${channelSid}`);
@@ -213,12 +210,7 @@ export class TwilioGateway {
   }
 
   /** Writes the attributes only if the task is still at `etag`; 'conflict' when someone wrote first (412). */
-  async updateTaskAttributes(
-    workspaceSid: string,
-    taskSid: string,
-    attributes: string,
-    etag: string,
-  ): Promise<'updated' | 'conflict'> {
+  async updateTaskAttributes(workspaceSid: string, taskSid: string, attributes: string, etag: string): Promise<'updated' | 'conflict'> {
     try {
       await this.client.taskrouter.v1.workspaces(workspaceSid).tasks(taskSid).update({ attributes, ifMatch: etag });
       return 'updated';
@@ -284,15 +276,21 @@ export function upstreamFailure(error: unknown, doing: string): EnrichmentError 
   const status = statusOf(error);
   const details = twilioDetails(error);
   if (status === 401 || status === 403)
-    return new EnrichmentError('upstream_auth_failed', `Twilio refused this service's credentials while ${doing} (HTTP ${status}).`, details);
+    return new EnrichmentError(
+      'upstream_auth_failed',
+      `Twilio refused this service's credentials while ${doing} (HTTP ${status}).`,
+      details,
+    );
   if (status === 429)
     return new EnrichmentError('upstream_rate_limited', `Twilio kept rate-limiting this account while ${doing} (HTTP 429).`, details);
-  if (status !== undefined)
-    return new EnrichmentError('upstream_error', `Twilio answered HTTP ${status} while ${doing}.`, details);
+  if (status !== undefined) return new EnrichmentError('upstream_error', `Twilio answered HTTP ${status} while ${doing}.`, details);
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && TIMEOUT_CODES.has(code))
     return new EnrichmentError('upstream_timeout', `Twilio did not answer in time while ${doing}.`);
-  return new EnrichmentError('upstream_error', `Twilio could not be reached while ${doing}${typeof code === 'string' ? ` (${code})` : ''}.`);
+  return new EnrichmentError(
+    'upstream_error',
+    `Twilio could not be reached while ${doing}${typeof code === 'string' ? ` (${code})` : ''}.`,
+  );
 }
 
 function isoOrNull(date: Date | string | null | undefined): string | null {
