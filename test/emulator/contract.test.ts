@@ -29,7 +29,7 @@ beforeAll(async () => {
   const deleted = emulator.store.interactions.get(emulator.seededSid('conversation was deleted'))!;
   sids = {
     interaction: sms.sid,
-    multiChannel: emulator.seededSid('two channels'),
+    multiChannel: emulator.seededSid('three channels'),
     channel: sms.channelSids[0]!,
     task: task.sid,
     workspace: task.workspaceSid,

@@ -68,7 +68,7 @@ test('an interaction created with the helper comes back from fetch with real-loo
 });
 
 test('list() and each() follow next_page_url across pages', async () => {
-  const sid = emulator.seededSid('two channels');
+  const sid = emulator.seededSid('three channels');
   const pages: number[] = [];
   const page = await client.flexApi.v1.interaction(sid).channels.page({ pageSize: 1 });
   pages.push(page.instances.length);

@@ -72,7 +72,7 @@ describe('what the interaction itself tells', () => {
 });
 
 describe('included parts', () => {
-  const described = () => describeInteraction(seededInteraction('two channels'));
+  const described = () => describeInteraction(seededInteraction('three channels'));
   const failure = new EnrichmentError('upstream_error', 'Twilio answered HTTP 503 while listing.');
   const channel = { sid: 'UO' + 'a'.repeat(32), type: 'sms', status: 'active', errorCode: null, errorMessage: null };
 

@@ -1,0 +1,273 @@
+import { startTestEmulator, type TestEmulator } from '../support/emulator';
+import { emulatorEnv, startFunctions, type FunctionsServer } from '../support/functions-server';
+import { rawRequest, type RawAnswer } from '../support/raw-api';
+import { assertMatchesSchema } from '../support/schema';
+
+/**
+ * The three endpoints as their callers use them: the real `twilio-run start`
+ * serving the built dist/, against the emulator. Upstream calls are counted
+ * in the emulator's request log. The cache is off here so every request
+ * shows its own calls (test/reliability covers the cache).
+ */
+
+let emulator: TestEmulator;
+let functions: FunctionsServer;
+let sms: string;
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  functions = await startFunctions(emulatorEnv(emulator, { CACHE_TTL_MS: '0', FLEX_ALLOWED_ORIGINS: 'https://flex.twilio.com' }));
+  sms = emulator.seededSid('Inbound SMS');
+}, 60_000);
+afterAll(async () => {
+  await functions?.stop();
+  await emulator?.close();
+});
+beforeEach(() => emulator.clearRequests());
+
+type Body = { form?: Record<string, string>; json?: unknown; headers?: Record<string, string> };
+const call = (method: string, path: string, body: Body = {}) => rawRequest(functions.url, method, path, { auth: 'none', ...body });
+
+function expectPayload(answer: RawAnswer) {
+  expect(answer.status).toBe(200);
+  expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+  assertMatchesSchema('payload', answer.body);
+  return answer.body;
+}
+
+function expectError(answer: RawAnswer, status: number, code: string) {
+  expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+  assertMatchesSchema('error', answer.body);
+  expect(answer.body.error.code).toBe(code);
+  expect(answer.status).toBe(status);
+  return answer.body.error;
+}
+
+describe('/studio/interaction (Studio: form, JSON or query parameters)', () => {
+  test('a form post answers the enriched payload with one upstream call', async () => {
+    const body = expectPayload(await call('POST', '/studio/interaction', { form: { InteractionSid: sms } }));
+    expect(body.channel.type).toBe('sms');
+    expect(body.customer).toMatchObject({ name: 'Priya Raman', phone: '+14155550134' });
+    expect(body.task).toMatchObject({
+      queueName: 'Billing Support',
+      assignmentStatus: 'assigned',
+      dateCreated: expect.stringMatching(/Z$/),
+    });
+    expect(body.conversation).toMatchObject({ sid: expect.stringMatching(/^CH/), direction: 'inbound' });
+    expect(body.meta).toMatchObject({ upstreamCalls: 1, include: [], cache: 'miss', partial: false, warnings: [] });
+    expect(emulator.countByOperation()).toEqual({ FetchInteraction: 1 });
+  });
+
+  test('a JSON body and a GET with query parameters answer the same interaction', async () => {
+    const json = expectPayload(await call('POST', '/studio/interaction', { json: { InteractionSid: sms } }));
+    const get = expectPayload(await call('GET', `/studio/interaction?InteractionSid=${sms}`));
+    expect(json.interaction.sid).toBe(sms);
+    expect(get.interaction.sid).toBe(sms);
+    expect(get.task.sid).toBe(json.task.sid);
+  });
+
+  test.each([
+    ['', { FetchInteraction: 1 }],
+    ['channels', { FetchInteraction: 1, ListInteractionChannel: 1 }],
+    ['participants', { FetchInteraction: 1, ListInteractionChannel: 1, ListInteractionChannelParticipant: 3 }],
+    ['conversation', { FetchInteraction: 1, FetchConversation: 1, ListConversationParticipant: 1 }],
+    ['task', { FetchInteraction: 1, FetchTask: 1 }],
+    [
+      'all',
+      {
+        FetchInteraction: 1,
+        ListInteractionChannel: 1,
+        ListInteractionChannelParticipant: 3,
+        FetchConversation: 1,
+        ListConversationParticipant: 1,
+        FetchTask: 1,
+      },
+    ],
+  ])('include=%s makes exactly these upstream calls (an interaction with three channels)', async (include, calls) => {
+    const threeChannels = emulator.seededSid('three channels');
+    const body = expectPayload(await call('POST', '/studio/interaction', { form: { InteractionSid: threeChannels, include } }));
+    expect(emulator.countByOperation()).toEqual(calls);
+    const total = Object.values(calls).reduce((sum, n) => sum + n, 0);
+    expect(body.meta.upstreamCalls).toBe(total);
+    if (include === 'all') {
+      expect(body.channels).toHaveLength(3);
+      expect(body.channels.map((c: { participants: unknown[] }) => c.participants.length)).toEqual([2, 1, 0]);
+      expect(body.conversation.details.sid).toBe(body.conversation.sid);
+      expect(body.liveTask.sid).toBe(body.task.sid);
+    }
+  });
+
+  test('include=all on a voice call: no Conversation to read, and the answer says why', async () => {
+    const body = expectPayload(
+      await call('POST', '/studio/interaction', { form: { InteractionSid: emulator.seededSid('voice'), include: 'all' } }),
+    );
+    expect(body.conversation.sid).toBeNull();
+    expect(body.meta.warnings.map((w: { code: string }) => w.code)).toContain('no_conversation');
+    expect(emulator.countByOperation().FetchConversation).toBeUndefined();
+  });
+
+  test('a deleted Conversation and invalid task attributes are warnings, not errors', async () => {
+    const deleted = expectPayload(
+      await call('POST', '/studio/interaction', {
+        form: { InteractionSid: emulator.seededSid('conversation was deleted'), include: 'conversation' },
+      }),
+    );
+    expect(deleted.conversation.details).toBeNull();
+    expect(deleted.meta.warnings.map((w: { code: string }) => w.code)).toContain('conversation_not_found');
+    const broken = expectPayload(
+      await call('POST', '/studio/interaction', { form: { InteractionSid: emulator.seededSid('not valid JSON') } }),
+    );
+    expect(broken.task.attributes).toBeNull();
+    expect(typeof broken.task.attributesRaw).toBe('string');
+    expect(broken.meta.warnings.map((w: { code: string }) => w.code)).toEqual(['task_attributes_invalid_json']);
+  });
+
+  test('a very large interaction is trimmed under 64 kB, and the payload says what was cut', async () => {
+    const interaction = emulator.store.interactions.get(emulator.seededSid('three channels'))!;
+    const large = emulator.store.createInteraction({
+      channel: { type: 'sms', participants: [{ address: '+14155550199', name: 'Noah Williams' }] },
+      routing: { properties: { workspace_sid: emulator.store.tasks.get(interaction.primaryTaskSid)!.workspaceSid } },
+    });
+    for (let c = 0; c < 150; c += 1) {
+      const channel = emulator.store.addChannel(large, { type: 'email', status: 'closed' });
+      for (let p = 0; p < 4; p += 1)
+        emulator.store.addChannelParticipant(channel, { type: 'agent', routingProperties: { note: 'x'.repeat(40), index: p } });
+    }
+    const answer = await call('POST', '/studio/interaction', { form: { InteractionSid: large.sid, include: 'all' } });
+    const body = expectPayload(answer);
+    expect(Buffer.byteLength(answer.text)).toBeLessThanOrEqual(60_000);
+    expect(body.meta.truncated).toBeDefined();
+    expect(body.meta.warnings.map((w: { code: string }) => w.code)).toContain('truncated');
+  });
+});
+
+describe('bad input is a 400 that names the problem, before anything is sent upstream', () => {
+  test.each([
+    [{}, 'missing_interaction_sid', 'InteractionSid'],
+    [{ InteractionSid: 'KD123' }, 'invalid_interaction_sid', 'InteractionSid'],
+    [{ InteractionSid: `KD${'a'.repeat(31)}/` }, 'invalid_interaction_sid', 'InteractionSid'],
+    [{ interactionSid: 'WT' + 'a'.repeat(32) }, 'invalid_interaction_sid', 'interactionSid'],
+    [{ InteractionSid: 'KD' + 'a'.repeat(32), include: 'everything' }, 'invalid_include', 'include'],
+  ])('%j -> %s', async (form, code, parameter) => {
+    const error = expectError(await call('POST', '/studio/interaction', { form }), 400, code);
+    expect(error.parameter).toBe(parameter);
+    expect(emulator.requests()).toEqual([]);
+  });
+
+  test('broken JSON is a 400 JSON error, not a crash', async () => {
+    const answer = await call('POST', '/studio/interaction', {
+      body: '{"InteractionSid": ',
+      headers: { 'Content-Type': 'application/json' },
+    } as Body);
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+    expect(emulator.requests()).toEqual([]);
+  });
+
+  test('an interaction that does not exist is a 404 with Twilio’s code', async () => {
+    const error = expectError(
+      await call('POST', '/studio/interaction', { form: { InteractionSid: 'KD' + '0'.repeat(32) } }),
+      404,
+      'interaction_not_found',
+    );
+    expect(error.twilioCode).toBe(20404);
+  });
+});
+
+describe('/interaction (Flex plugins: the Flex token is checked with Twilio IAM first)', () => {
+  const flexOrigin = { Origin: 'https://flex.twilio.com' };
+
+  test('a valid token: the payload, with CORS headers for the Flex UI origin', async () => {
+    const token = emulator.mintFlexToken();
+    const answer = await call('POST', '/interaction', { json: { Token: token, InteractionSid: sms }, headers: flexOrigin });
+    expectPayload(answer);
+    expect(answer.headers.get('access-control-allow-origin')).toBe('https://flex.twilio.com');
+    expect(emulator.requests().map((r) => r.operationId)).toEqual(['ValidateToken', 'FetchInteraction']);
+  });
+
+  test('form-encoded, as a plugin using URLSearchParams sends it', async () => {
+    const token = emulator.mintFlexToken();
+    expectPayload(await call('POST', '/interaction', { form: { Token: token, InteractionSid: sms } }));
+  });
+
+  test('no token: 401 and nothing fetched', async () => {
+    expectError(await call('POST', '/interaction', { form: { InteractionSid: sms }, headers: flexOrigin }), 401, 'missing_token');
+    expect(emulator.requests()).toEqual([]);
+  });
+
+  test.each([
+    ['an unknown token', () => 'eyJhbGciOiJkaXIifQ..bm90LWEtdG9rZW4.bm90LWEtdG9rZW4.bm90'],
+    ['an expired token', () => emulator.mintFlexToken({ ttlSeconds: -60 })],
+  ])('%s: 401, one IAM call and no interaction fetched', async (_, token) => {
+    const answer = await call('POST', '/interaction', { form: { Token: token(), InteractionSid: sms }, headers: flexOrigin });
+    expectError(answer, 401, 'invalid_token');
+    expect(answer.headers.get('access-control-allow-origin')).toBe('https://flex.twilio.com');
+    expect(emulator.requests().map((r) => r.operationId)).toEqual(['ValidateToken']);
+  });
+
+  test('a valid token and a missing interaction: 404, not an auth error', async () => {
+    const token = emulator.mintFlexToken();
+    expectError(
+      await call('POST', '/interaction', { form: { Token: token, InteractionSid: 'KD' + 'f'.repeat(32) } }),
+      404,
+      'interaction_not_found',
+    );
+  });
+
+  test('CORS preflight from the Flex UI works locally; other origins get no CORS grant', async () => {
+    const preflight = await call('OPTIONS', '/interaction', {
+      headers: { ...flexOrigin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+    });
+    expect(preflight.status).toBeLessThan(300);
+    expect(preflight.headers.get('access-control-allow-origin')).toBeTruthy();
+    const token = emulator.mintFlexToken();
+    const other = await call('POST', '/interaction', {
+      form: { Token: token, InteractionSid: sms },
+      headers: { Origin: 'https://evil.example' },
+    });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('/webhooks/interaction (TaskRouter event callbacks and other webhooks)', () => {
+  test('a TaskRouter event whose task attributes name the interaction is enriched', async () => {
+    const interaction = emulator.store.interactions.get(sms)!;
+    const task = emulator.store.tasks.get(interaction.primaryTaskSid)!;
+    const body = expectPayload(
+      await call('POST', '/webhooks/interaction', {
+        form: {
+          EventType: 'task.created',
+          AccountSid: emulator.accountSid,
+          WorkspaceSid: task.workspaceSid,
+          TaskSid: task.sid,
+          TaskAttributes: task.attributes,
+        },
+      }),
+    );
+    expect(body.interaction.sid).toBe(sms);
+    expect(body.writeBack).toBeUndefined();
+    expect(emulator.countByOperation()).toEqual({ FetchInteraction: 1 });
+  });
+
+  test('any webhook that posts InteractionSid is enriched', async () => {
+    expect(expectPayload(await call('POST', '/webhooks/interaction', { form: { InteractionSid: sms } })).interaction.sid).toBe(sms);
+  });
+
+  test('an event without an interaction is acknowledged with 200 and says it was skipped', async () => {
+    const answer = await call('POST', '/webhooks/interaction', {
+      form: { EventType: 'worker.activity.update', WorkerSid: 'WK' + 'a'.repeat(32) },
+    });
+    expect(answer.status).toBe(200);
+    assertMatchesSchema('skipped', answer.body);
+    expect(answer.body).toMatchObject({ skipped: true, eventType: 'worker.activity.update' });
+    expect(emulator.requests()).toEqual([]);
+  });
+
+  test('task attributes that are not JSON are a 400', async () => {
+    expectError(
+      await call('POST', '/webhooks/interaction', { form: { EventType: 'task.created', TaskAttributes: '{nope' } }),
+      400,
+      'invalid_request',
+    );
+  });
+});
