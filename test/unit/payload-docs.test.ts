@@ -33,7 +33,9 @@ function documentedFields(): string[] {
 
 test('the schema walk finds the fields it should (a check of this test itself)', () => {
   const paths = fieldPaths(schema as Node);
-  expect(paths).toEqual(expect.arrayContaining(['customer.name', 'channels[].participants[].type', 'meta.warnings[].code', 'task.attributesRaw']));
+  expect(paths).toEqual(
+    expect.arrayContaining(['customer.name', 'channels[].participants[].type', 'meta.warnings[].code', 'task.attributesRaw']),
+  );
   expect(paths).not.toContain('meta.warnings[].code.type');
 });
 
