@@ -124,7 +124,7 @@ function seedInteraction(store: Store, workspaceSid: string, spec: SeedInteracti
   );
   const channel = store.channels.get(interaction.channelSids[0]!)!;
   const task = store.tasks.get(interaction.primaryTaskSid)!;
-  if (spec.agent) addAgent(store, channel, task.sid, workspaceSid, spec.agent);
+  if (spec.agent) addAgent(store, channel, task.sid, workspaceSid, spec.agent, createdAt);
   if (spec.rawAttributes !== undefined) task.attributes = spec.rawAttributes;
   for (const extra of spec.extraChannels ?? []) {
     const added = store.addChannel(interaction, { sid: extra.sid, type: extra.type, status: extra.status });
@@ -139,7 +139,7 @@ function seedInteraction(store: Store, workspaceSid: string, spec: SeedInteracti
       createdAt: createdAt + transfer.minutesAfter * 60_000,
       ...(transfer.attributes ? { attributes: transfer.attributes } : {}),
     });
-    if (transfer.agent) addAgent(store, channel, invite.taskSid, workspaceSid, transfer.agent);
+    if (transfer.agent) addAgent(store, channel, invite.taskSid, workspaceSid, transfer.agent, createdAt + transfer.minutesAfter * 60_000);
   }
   if (spec.conversationDeleted && spec.sids.conversation) {
     store.conversations.delete(spec.sids.conversation);
@@ -154,6 +154,7 @@ function addAgent(
   taskSid: string,
   workspaceSid: string,
   workerSid: string,
+  joinedAt: number,
 ): void {
   const worker = store.workers.get(workerSid);
   if (!worker) throw new Error(`seed names unknown worker ${workerSid}`);
@@ -167,6 +168,7 @@ function addAgent(
       identity: worker.identity,
       attributes: { member_type: 'agent', friendlyName: worker.friendlyName },
       messagingBinding: null,
+      createdAt: joinedAt,
     });
   }
 }
