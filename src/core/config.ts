@@ -113,7 +113,7 @@ export function parseConfig(env: Env): Config {
     cacheMaxEntries: int('CACHE_MAX_ENTRIES', 1, 100_000),
     cacheMaxBytes: int('CACHE_MAX_BYTES', 1024, 512 * 1024 * 1024),
     tokenCacheTtlMs: int('FLEX_TOKEN_CACHE_TTL_MS', 0, 86_400_000),
-    studioMaxBytes: int('STUDIO_MAX_RESPONSE_BYTES', 4096, 65_536),
+    studioMaxBytes: int('STUDIO_MAX_RESPONSE_BYTES', 16_384, 64_000),
     listLimit: int('LIST_LIMIT', 1, 1000),
     writeBack: writeBack === 'true' || writeBack === '1',
     writeBackKey,

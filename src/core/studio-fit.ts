@@ -4,8 +4,9 @@ import type { EnrichedInteraction, Warning } from './payload';
  * Studio's HTTP widget parses at most 64 kB of JSON. `fitWithin` returns the
  * payload unchanged when it fits, else a trimmed copy (the cached original is
  * never touched): lists are cut first, then the raw routing copy, then
- * attributes, and as a last resort long strings. What was cut is named in
- * `meta.truncated` and a warning.
+ * attributes, then repeated warnings are merged, and as a last resort long
+ * strings are shortened and the included parts dropped. What was cut is named
+ * in `meta.truncated` and a warning.
  */
 
 const LIST_LIMITS = [100, 50, 20, 10, 5, 2, 1, 0];
@@ -52,15 +53,37 @@ export function fitWithin(payload: EnrichedInteraction, maxBytes: number): Enric
     ['task.attributes', () => trimmed.task && ((trimmed.task.attributes = null), delete trimmed.task.attributesRaw)],
     ['liveTask.attributes', () => trimmed.liveTask && (trimmed.liveTask.attributes = null)],
     ['conversation.details.attributes', () => trimmed.conversation.details && (trimmed.conversation.details.attributes = null)],
+    ['repeated warnings (merged by code)', () => (trimmed.meta.warnings = mergedByCode(trimmed.meta.warnings))],
+    [`strings over ${LAST_RESORT_STRING_LENGTH} characters`, () => shortenStrings(trimmed)],
+    [
+      'the included parts',
+      () => {
+        if (trimmed.channels) trimmed.channels = null;
+        if (trimmed.liveTask) trimmed.liveTask = null;
+        if (trimmed.conversation.details) trimmed.conversation.details = null;
+        if (trimmed.conversation.participants) trimmed.conversation.participants = null;
+      },
+    ],
   ];
   for (const [what, drop] of steps) {
     drop();
     dropped.push(what);
     if (fits()) return annotated();
   }
-  shortenStrings(trimmed);
-  dropped.push(`strings over ${LAST_RESORT_STRING_LENGTH} characters`);
   return annotated();
+}
+
+/** One warning per code, its message saying how many there were. */
+function mergedByCode(warnings: Warning[]): Warning[] {
+  const byCode = new Map<Warning['code'], { first: Warning; count: number }>();
+  for (const warning of warnings) {
+    const seen = byCode.get(warning.code);
+    if (seen) seen.count += 1;
+    else byCode.set(warning.code, { first: warning, count: 1 });
+  }
+  return [...byCode.values()].map(({ first, count }) =>
+    count === 1 ? first : { code: first.code, message: `${first.message} (and ${count - 1} more like it)` },
+  );
 }
 
 function lists(payload: EnrichedInteraction): Array<[string, unknown[]]> {

@@ -1,0 +1,119 @@
+import fc from 'fast-check';
+import { describeInteraction } from '../../src/core/enrich';
+import type { ChannelSummary, ConversationParticipant, EnrichedInteraction, Warning } from '../../src/core/payload';
+import { byteSize, fitWithin } from '../../src/core/studio-fit';
+import { seededInteraction } from '../support/seed-fixtures';
+import { assertMatchesSchema } from '../support/schema';
+
+/** /studio/interaction answers must stay under Studio's 64 kB whatever the interaction holds. */
+
+function payload(parts: {
+  channels?: ChannelSummary[];
+  people?: ConversationParticipant[];
+  warnings?: Warning[];
+  note?: string;
+}): EnrichedInteraction {
+  const { body } = describeInteraction(seededInteraction('three channels'));
+  return {
+    ...body,
+    task: body.task && { ...body.task, attributes: { ...body.task.attributes, note: parts.note ?? '' } },
+    channels: parts.channels ?? [],
+    conversation: { ...body.conversation, participants: parts.people ?? [] },
+    meta: {
+      schemaVersion: 1,
+      requestId: 'fit-test',
+      fetchedAt: '2026-11-25T10:00:00.000Z',
+      durationMs: 12,
+      upstreamCalls: 9,
+      include: ['channels', 'participants', 'conversation'],
+      cache: 'miss',
+      partial: (parts.warnings ?? []).length > 0,
+      warnings: parts.warnings ?? [],
+    },
+  };
+}
+
+const sid = (prefix: string) => fc.stringMatching(/^[0-9a-f]{32}$/).map((hex) => prefix + hex);
+const text = (max: number) => fc.string({ maxLength: max, unit: 'binary' });
+const channel: fc.Arbitrary<ChannelSummary> = fc.record({
+  sid: sid('UO'),
+  type: fc.constantFrom('sms', 'email', 'whatsapp'),
+  status: fc.constantFrom('active', 'closed'),
+  errorCode: fc.constant(null),
+  errorMessage: fc.option(text(300), { nil: null }),
+  participants: fc.array(fc.record({ sid: sid('UT'), type: fc.constant('agent'), routingProperties: fc.dictionary(text(20), text(400)) }), {
+    maxLength: 12,
+  }),
+});
+const person: fc.Arbitrary<ConversationParticipant> = fc.record({
+  sid: sid('MB'),
+  identity: fc.option(text(80), { nil: null }),
+  address: fc.option(text(40), { nil: null }),
+  proxyAddress: fc.constant(null),
+  bindingType: fc.constant('sms'),
+  attributes: fc.dictionary(text(10), text(200)),
+  dateCreated: fc.constant('2026-11-25T09:15:58.000Z'),
+});
+const warning: fc.Arbitrary<Warning> = fc.record({
+  code: fc.constantFrom('participants_unavailable', 'channels_unavailable'),
+  message: text(600),
+});
+
+test('a payload that fits is returned as it is', () => {
+  const small = payload({});
+  expect(fitWithin(small, 60_000)).toBe(small);
+});
+
+test('any payload is trimmed under the bound, still matches the schema, and says it was trimmed', () => {
+  let trimmed = 0;
+  fc.assert(
+    fc.property(
+      fc.array(channel, { maxLength: 250, size: 'max' }),
+      fc.array(person, { maxLength: 200, size: 'max' }),
+      fc.array(warning, { maxLength: 300, size: 'max' }),
+      fc.string({ maxLength: 80_000, size: 'max' }),
+      fc.integer({ min: 16_384, max: 64_000 }),
+      (channels, people, warnings, note, maxBytes) => {
+        const original = payload({ channels, people, warnings, note });
+        const fitted = fitWithin(original, maxBytes);
+        expect(byteSize(fitted)).toBeLessThanOrEqual(maxBytes);
+        assertMatchesSchema('payload', fitted);
+        if (byteSize(original) > maxBytes) {
+          trimmed += 1;
+          expect(fitted.meta.warnings.at(-1)!.code).toBe('truncated');
+          expect(fitted.meta.truncated).toBeDefined();
+        }
+      },
+    ),
+    { numRuns: 50, endOnFailure: true },
+  );
+  // The property means little unless most runs needed trimming.
+  expect(trimmed).toBeGreaterThan(25);
+});
+
+test('lists are cut before anything else, and their original lengths are named', () => {
+  const many = Array.from({ length: 800 }, (_, i) => ({
+    sid: `UO${i.toString(16).padStart(32, '0')}`,
+    type: 'email',
+    status: 'closed',
+    errorCode: null,
+    errorMessage: null,
+    participants: [],
+  }));
+  const fitted = fitWithin(payload({ channels: many }), 60_000);
+  expect(fitted.meta.truncated).toEqual({ channels: 800 });
+  expect(fitted.channels!.length).toBeGreaterThan(0);
+  expect(fitted.task!.attributes).not.toBeNull();
+});
+
+test('hundreds of failures of one kind become one warning that counts them', () => {
+  const warnings = Array.from({ length: 500 }, (_, i) => ({
+    code: 'participants_unavailable' as const,
+    message: `The participants of channel UO${i} could not be read: Twilio kept rate-limiting this account (HTTP 429). `.repeat(2),
+  }));
+  const fitted = fitWithin(payload({ warnings }), 20_000);
+  expect(byteSize(fitted)).toBeLessThanOrEqual(20_000);
+  expect(fitted.meta.warnings.filter((w) => w.code === 'participants_unavailable')).toEqual([
+    expect.objectContaining({ message: expect.stringContaining('and 499 more like it') }),
+  ]);
+});
