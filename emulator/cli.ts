@@ -1,6 +1,7 @@
+import Ajv from 'ajv';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { NO_FAULTS, type FaultConfig } from './faults';
+import { faultConfigSchema, NO_FAULTS, type FaultConfig } from './faults';
 import { DEFAULT_HOST, DEFAULT_PORT, startEmulator } from './server';
 
 const USAGE = `Usage: npm run emulator -- [options]
@@ -13,16 +14,30 @@ const USAGE = `Usage: npm run emulator -- [options]
   --faults <json|@f>  fault configuration, inline JSON or @path to a JSON file
   --help              show this help`;
 
+const validFaults = new Ajv({ allErrors: true }).compile<FaultConfig>(faultConfigSchema);
+
+/** The --faults and --latency options, checked against the same schema as PUT /__emulator/faults. */
 function faultsFrom(values: { latency?: string; faults?: string }): FaultConfig {
-  const config: FaultConfig = values.faults
-    ? (JSON.parse(values.faults.startsWith('@') ? readFileSync(values.faults.slice(1), 'utf8') : values.faults) as FaultConfig)
-    : { ...NO_FAULTS, rules: [] };
+  let config: unknown = { ...NO_FAULTS, rules: [] };
+  if (values.faults) {
+    const text = values.faults.startsWith('@') ? readFileSync(values.faults.slice(1), 'utf8') : values.faults;
+    try {
+      config = JSON.parse(text);
+    } catch {
+      throw new Error('--faults is not valid JSON');
+    }
+  }
+  if (!validFaults(config)) throw new Error(`--faults is not a fault configuration: ${ajvErrors(validFaults.errors)}`);
   if (values.latency !== undefined) {
     const latencyMs = Number(values.latency);
     if (!Number.isInteger(latencyMs) || latencyMs < 0) throw new Error(`--latency must be a whole number of ms, got ${values.latency}`);
     config.rules = [...config.rules, { match: '*', latencyMs }];
   }
   return config;
+}
+
+function ajvErrors(errors: typeof validFaults.errors): string {
+  return (errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
 }
 
 async function main(): Promise<void> {

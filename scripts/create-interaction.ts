@@ -58,7 +58,8 @@ async function main(): Promise<void> {
     fail('--attributes must be a JSON object.');
   }
 
-  const { client } = redirectedTwilioClient({ username: accountSid, password: authToken, baseUrl });
+  // One attempt: a create that timed out may have happened, and a retry would make a second interaction.
+  const { client } = redirectedTwilioClient({ username: accountSid, password: authToken, baseUrl, policy: { maxAttempts: 1 } });
   const created = await client.flexApi.v1.interaction.create({
     channel: {
       type: values.type,

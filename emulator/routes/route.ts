@@ -47,12 +47,6 @@ export function formString(body: Record<string, unknown>, name: string): string 
   return value;
 }
 
-export function requiredFormString(body: Record<string, unknown>, name: string): string {
-  const value = formString(body, name);
-  if (value === undefined || value === '') throw errors.missingParameter(name);
-  return value;
-}
-
 /** A form field holding a JSON object, as the helper serializes Channel, Routing and the like. */
 export function formJsonObject(body: Record<string, unknown>, name: string): Record<string, unknown> | undefined {
   const text = formString(body, name);

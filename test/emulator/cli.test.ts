@@ -51,3 +51,9 @@ test('a port in use is named, with what to do', async () => {
   first.child.kill('SIGINT');
   await first.exited;
 });
+
+test('a fault configuration that is not one is refused at start, saying what is wrong', async () => {
+  const emulator = runEmulator(['--port', '0', '--faults', '{"rules":[{"errors":[{"status":418,"rate":1}]}]}']);
+  expect(await emulator.exited).toBe(1);
+  expect(emulator.output()).toContain('--faults is not a fault configuration: /rules/0/errors/0/status');
+});

@@ -21,7 +21,8 @@ export function flexCaller<T>(work: Work<T>) {
         config: invocation.config,
         deadline: invocation.deadline,
       });
-      invocation.logFields.worker = claims.workerSid ?? claims.identity;
+      // The worker SID, never the identity: identities are often e-mail addresses.
+      invocation.logFields.worker = claims.workerSid;
     },
     headers: corsHeaders,
   });
@@ -33,6 +34,7 @@ export function corsHeaders(event: Event, config: Config | undefined): Record<st
   if (!origin || !(allowed.includes(origin) || allowed.includes('*'))) return { Vary: 'Origin' };
   return {
     'Access-Control-Allow-Origin': origin,
+    'Access-Control-Expose-Headers': 'X-Request-Id',
     'Access-Control-Allow-Methods': 'POST, OPTIONS',
     'Access-Control-Allow-Headers': 'Content-Type',
     'Access-Control-Max-Age': '600',

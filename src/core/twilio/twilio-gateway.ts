@@ -234,7 +234,9 @@ export class TwilioGateway {
       throw upstreamFailure(error, 'validating the Flex token');
     }
     const body = parseBody(response.body);
-    if (response.statusCode < 200 || response.statusCode >= 300) {
+    // A body that says `valid` is IAM's verdict whatever the status; anything else off 2xx is IAM failing.
+    const verdict = typeof body?.valid === 'boolean';
+    if (!verdict && (response.statusCode < 200 || response.statusCode >= 300)) {
       throw upstreamFailure({ status: response.statusCode, code: body?.code }, 'validating the Flex token');
     }
     if (!body || body.valid !== true) {
