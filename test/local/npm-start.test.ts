@@ -1,20 +1,24 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { freePort } from '../support/functions-server';
 import { isRunning, runNpmStart, type NpmStart } from '../support/npm-start';
 import { assertMatchesSchema } from '../support/schema';
 
 /**
  * `npm start` end to end: the real scripts/start.mjs on free ports, its banner, the curl commands it
- * prints, Ctrl-C, and its errors at start. It runs with
+ * prints, the local console in headless Chromium, Ctrl-C, and its errors at start. It runs with
  * --skip-build on the dist/ that `npm test` has just built: building again would replace dist/ under
  * the suites running beside this one.
  */
 
+const ROOT = path.resolve(__dirname, '../..');
+const RESULTS = path.join(ROOT, 'test-results');
 const run = promisify(execFile);
 
 describe('npm start on the emulator', () => {
@@ -62,6 +66,102 @@ describe('npm start on the emulator', () => {
       assertMatchesSchema('payload', body);
       expect(body.interaction.sid).toBe(seeded);
     }
+  });
+
+  describe('the local console in headless Chromium', () => {
+    let browser: Browser;
+    let page: Page;
+    const problems: string[] = [];
+
+    beforeAll(async () => {
+      browser = await launchChromium();
+      page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(`console: ${message.text()} ${message.location().url}`);
+      });
+      await page.goto(`${functionsUrl()}/console/index.html`);
+    }, 30_000);
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    async function enrichAndWait() {
+      const before = await page.locator('#status').textContent();
+      await page.click('#submit');
+      await page.waitForFunction((previous) => {
+        const status = document.querySelector('#status')?.textContent ?? '';
+        return status !== previous && /round trip/.test(status);
+      }, before);
+    }
+    const field = (name: string) => page.locator(`#card [data-field="${name}"]`).first().textContent();
+
+    test('picking a seeded interaction with include=all shows its customer, channel, queue and a participants table', async () => {
+      await expect(page.locator('#mode').textContent()).resolves.toContain(emulatorUrl());
+      const option = page.locator('#seeded option', { hasText: 'continued by email' });
+      await page.selectOption('#seeded', (await option.getAttribute('value'))!);
+      await page.check('#include-all');
+      await enrichAndWait();
+
+      // The card shows what the answer holds (the raw JSON beside it), and that is the seeded interaction.
+      const sid = await page.inputValue('#sid');
+      const payload = JSON.parse((await page.locator('#raw').textContent())!);
+      assertMatchesSchema('payload', payload);
+      expect(payload.interaction.sid).toBe(sid);
+      expect(payload.meta.include).toEqual(['channels', 'participants', 'conversation', 'task']);
+
+      await expect(page.locator('#status').textContent()).resolves.toMatch(/^200 POST \/studio\/interaction/);
+      await expect(field('customer.name')).resolves.toBe('Yuki Tanaka');
+      await expect(field('customer.email')).resolves.toBe(payload.customer.email);
+      await expect(field('channel.type')).resolves.toBe('sms');
+      await expect(field('task.queueName')).resolves.toBe('Billing Support');
+      await expect(field('task.assignmentStatus')).resolves.toBe(payload.task.assignmentStatus);
+      await expect(field('conversation.sid')).resolves.toBe(payload.conversation.sid);
+      await expect(field('meta.upstreamCalls')).resolves.toBe(String(payload.meta.upstreamCalls));
+      expect(payload.meta.upstreamCalls).toBeGreaterThan(1);
+
+      const participantSids = payload.channels.flatMap((channel: any) => channel.participants.map((p: any) => p.sid));
+      expect(participantSids.length).toBeGreaterThanOrEqual(3);
+      const table = page.locator('#participants');
+      await expect(table.locator('thead th').allTextContents()).resolves.toEqual(['Channel', 'Status', 'Participant', 'Worker']);
+      const shownSids = (await table.locator('tbody code').allTextContents()).filter((text) => text.startsWith('UT'));
+      expect(shownSids.sort()).toEqual([...participantSids].sort());
+    });
+
+    test('a screenshot of it is a full-size PNG whose card region is drawn, not blank', async () => {
+      mkdirSync(RESULTS, { recursive: true });
+      const shot = await page.screenshot({ path: path.join(RESULTS, 'console.png') });
+      expect(pngSize(shot)).toEqual({ width: 1280, height: 900 });
+      expect(shot.length).toBeGreaterThan(30_000);
+
+      const card = await page.locator('#card').screenshot({ path: path.join(RESULTS, 'console-card.png') });
+      const box = (await page.locator('#card').boundingBox())!;
+      expect(pngSize(card)).toEqual({ width: Math.round(box.width), height: Math.round(box.height) });
+      const ink = await inkOf(browser, card);
+      // Text, badges, rules and tables: a blank or failed card is one flat colour.
+      expect(ink.inkShare).toBeGreaterThan(0.03);
+      expect(ink.colours).toBeGreaterThan(50);
+    });
+
+    test('a pasted SID, called as a Flex plugin with a token the emulator minted, shows that interaction', async () => {
+      const sid = banner.match(/Seeded {4}(KD[0-9a-f]{32})/)![1]!;
+      await page.fill('#sid', sid);
+      await page.check('input[name="caller"][value="flex"]');
+      await page.uncheck('#include-all');
+      await enrichAndWait();
+      await expect(page.locator('#status').textContent()).resolves.toMatch(/^200 POST \/interaction /);
+      await expect(field('customer.name')).resolves.toBe('Priya Raman');
+      await expect(page.locator('#channels').textContent()).resolves.toContain('Not included');
+    });
+
+    test('a malformed SID shows the endpoint’s error, not a card', async () => {
+      await page.fill('#sid', 'KD-not-a-sid');
+      await page.check('input[name="caller"][value="studio"]');
+      await enrichAndWait();
+      await expect(page.locator('#status').textContent()).resolves.toMatch(/^400 /);
+      await expect(field('error.code')).resolves.toBe('invalid_interaction_sid');
+      expect(problems.filter((problem) => !/status of 400/.test(problem))).toEqual([]);
+    });
   });
 
   test('Ctrl-C stops the emulator and twilio-run, then npm start itself', async () => {
@@ -152,4 +252,39 @@ function curlCommands(banner: string): string[] {
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line.startsWith('curl '));
+}
+
+/** Width and height from a PNG's IHDR chunk, after checking the signature. */
+function pngSize(png: Buffer): { width: number; height: number } {
+  expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR');
+  return { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
+}
+
+/** Decodes the PNG in the browser: the share of pixels unlike the background, and how many colours there are. */
+async function inkOf(browser: Browser, png: Buffer): Promise<{ inkShare: number; colours: number }> {
+  const decoder = await browser.newPage();
+  try {
+    return await decoder.evaluate(async (base64) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${base64}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      const { data } = context.getImageData(0, 0, image.width, image.height);
+      const counts = new Map<number, number>();
+      for (let i = 0; i < data.length; i += 4) {
+        const colour = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
+        counts.set(colour, (counts.get(colour) ?? 0) + 1);
+      }
+      const background = Math.max(...counts.values());
+      const pixels = data.length / 4;
+      return { inkShare: (pixels - background) / pixels, colours: counts.size };
+    }, png.toString('base64'));
+  } finally {
+    await decoder.close();
+  }
 }
