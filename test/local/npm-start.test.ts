@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -128,6 +128,21 @@ describe('npm start on the emulator', () => {
       expect(shownSids.sort()).toEqual([...participantSids].sort());
     });
 
+    test('without the config.json npm start writes (as on a deployed Service), it does nothing', async () => {
+      const bare = await browser.newPage();
+      try {
+        await bare.route('**/console/config.json', (route) => route.fulfill({ status: 404, body: 'Not found' }));
+        const calls: string[] = [];
+        bare.on('request', (request) => calls.push(new URL(request.url()).pathname));
+        await bare.goto(`${functionsUrl()}/console/index.html`);
+        await expect(bare.locator('#mode').textContent()).resolves.toMatch(/development tool .* does nothing/);
+        await expect(bare.locator('#request').isVisible()).resolves.toBe(false);
+        expect(calls.filter((call) => !call.startsWith('/console/'))).toEqual([]);
+      } finally {
+        await bare.close();
+      }
+    });
+
     test('a screenshot of it is a full-size PNG whose card region is drawn, not blank', async () => {
       mkdirSync(RESULTS, { recursive: true });
       const shot = await page.screenshot({ path: path.join(RESULTS, 'console.png') });
@@ -199,6 +214,17 @@ describe('npm start errors at start', () => {
     await expect(start.exited).resolves.toBe(1);
     expect(start.output()).toContain(`Port ${busyPort} (emulator) is already in use`);
     expect(start.output()).toContain(`npm start -- --emulator-port ${busyPort + 1}`);
+  });
+
+  test('without node_modules: names the missing build tools and says to run npm ci', async () => {
+    // The same script in a checkout where `npm ci` has not run.
+    const checkout = mkdtempSync(path.join(tmpdir(), 'start-fresh-clone-'));
+    mkdirSync(path.join(checkout, 'scripts'));
+    copyFileSync(path.join(ROOT, 'scripts/start.mjs'), path.join(checkout, 'scripts/start.mjs'));
+    const { code, stderr } = await run(process.execPath, [path.join(checkout, 'scripts/start.mjs')]).catch((error) => error);
+    expect(code).toBe(1);
+    expect(stderr).toContain('The build tools are not installed (missing: twilio-run, esbuild, typescript, tsx).');
+    expect(stderr).toContain(`Run \`npm ci\` in ${checkout}, then \`npm start\` again.`);
   });
 
   test('a bad option: says which, with the usage', async () => {

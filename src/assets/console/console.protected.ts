@@ -34,9 +34,9 @@ function h(tag: string, attributes: Record<string, string> = {}, ...children: Ch
 
 const text = (value: unknown): string => (value === null || value === undefined || value === '' ? '—' : String(value));
 
-/** A value of the payload, labelled, with its JSON path in data-field (and as a tooltip, to learn the names). */
-function fact(label: string, field: string, value: unknown): HTMLElement {
-  return h('div', { class: 'fact' }, h('dt', {}, label), h('dd', { 'data-field': field, title: field }, text(value)));
+/** A labelled value; one from the payload carries its JSON path in data-field (and as a tooltip, to learn the names). */
+function fact(label: string, field: string | null, value: unknown): HTMLElement {
+  return h('div', { class: 'fact' }, h('dt', {}, label), h('dd', field ? { 'data-field': field, title: field } : {}, text(value)));
 }
 
 function section(title: string, id: string, ...children: Child[]): HTMLElement {
@@ -168,7 +168,7 @@ function renderPayload(payload: EnrichedInteraction, roundTripMs: number): HTMLE
         'dl',
         { class: 'inline' },
         fact('In the function', 'meta.durationMs', `${meta.durationMs} ms`),
-        fact('Round trip', 'round trip', `${roundTripMs} ms`),
+        fact('Round trip', null, `${roundTripMs} ms`),
         fact('Upstream calls', 'meta.upstreamCalls', meta.upstreamCalls),
         fact('Cache', 'meta.cache', meta.cache),
         fact('Fetched at', 'meta.fetchedAt', meta.fetchedAt),
