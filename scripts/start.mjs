@@ -6,9 +6,10 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs, parseEnv } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import util from 'node:util';
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const TWILIO_RUN = path.join(root, 'node_modules/twilio-run/bin/twilio-run.js');
 const DEFAULT_FUNCTIONS_PORT = 3000;
 /** The emulator's own default (emulator/server.ts). */
@@ -44,7 +45,7 @@ function seconds(since) {
 function readOptions() {
   let values;
   try {
-    ({ values } = parseArgs({
+    ({ values } = util.parseArgs({
       options: {
         port: { type: 'string' },
         'emulator-port': { type: 'string' },
@@ -73,6 +74,12 @@ function readOptions() {
   };
 }
 
+/** util.parseEnv and import.meta.dirname (in the build) arrived in Node.js 20.12. */
+function checkNode() {
+  if (typeof util.parseEnv !== 'function')
+    throw new StartError(`npm start needs Node.js 20.12 or later; this is ${process.version}. Install a newer Node.js, then \`npm ci\`.`);
+}
+
 function checkInstalled() {
   const missing = ['twilio-run', 'esbuild', 'typescript', 'tsx'].filter(
     (name) => !existsSync(path.join(root, 'node_modules', name, 'package.json')),
@@ -89,7 +96,7 @@ function readSettings(file, given) {
     return { settings: {}, found: false };
   }
   try {
-    return { settings: parseEnv(readFileSync(file, 'utf8')), found: true };
+    return { settings: util.parseEnv(readFileSync(file, 'utf8')), found: true };
   } catch (error) {
     throw new StartError(`${file} could not be read as KEY=value lines: ${error.message}`);
   }
@@ -331,6 +338,7 @@ async function main() {
     console.log(USAGE);
     return;
   }
+  checkNode();
   checkInstalled();
   const { settings, found } = readSettings(options.envFile, options.envFileGiven);
   const againstTwilio = Boolean(settings.ACCOUNT_SID && settings.AUTH_TOKEN && !settings.TWILIO_API_BASE_URL);
