@@ -1,5 +1,6 @@
 // npm run build: bundles every src/functions/**/*.ts into dist/functions/**/*.js with esbuild,
-// copies src/assets to dist/assets, then type-checks the whole project with tsc (esbuild does not).
+// copies src/assets to dist/assets (bundling its TypeScript for the browser), then type-checks the
+// whole project with tsc (esbuild does not).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
@@ -45,8 +46,21 @@ for (const [file, output] of Object.entries(result.metafile.outputs)) {
   if (file.endsWith('.js')) say(`  ${path.relative(root, file).padEnd(48)} ${(output.bytes / 1024).toFixed(1)} KB`);
 }
 
-if (existsSync(path.join(root, 'src/assets'))) {
-  cpSync(path.join(root, 'src/assets'), path.join(root, 'dist/assets'), { recursive: true });
+const assets = path.join(root, 'src/assets');
+if (existsSync(assets)) {
+  cpSync(assets, path.join(root, 'dist/assets'), { recursive: true, filter: (source) => !source.endsWith('.ts') });
+  // TypeScript among the assets (the local console's script) is bundled for the browser.
+  await build({
+    entryPoints: filesUnder(assets, (name) => name.endsWith('.ts')),
+    outdir: path.join(root, 'dist/assets'),
+    outbase: assets,
+    bundle: true,
+    platform: 'browser',
+    target: 'es2020',
+    format: 'iife',
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  });
 }
 say(`bundled ${entryPoints.length} functions in ${Date.now() - started} ms`);
 

@@ -1,0 +1,384 @@
+// npm start: builds, starts the local Twilio API emulator and `twilio-run start` on dist/ against it,
+// and prints where everything is. With real credentials in .env (ACCOUNT_SID and AUTH_TOKEN, no
+// TWILIO_API_BASE_URL) the same functions run against Twilio itself and no emulator is started.
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import util from 'node:util';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const TWILIO_RUN = path.join(root, 'node_modules/twilio-run/bin/twilio-run.js');
+const DEFAULT_FUNCTIONS_PORT = 3000;
+/** The emulator's own default (emulator/server.ts). */
+const DEFAULT_EMULATOR_PORT = 4010;
+/** Where the console page reads how it was started (served as /console/config.json, protected like the page). */
+const CONSOLE_CONFIG = path.join(root, 'dist/assets/console/config.protected.json');
+const STARTUP_TIMEOUT_MS = 60_000;
+
+const USAGE = `Usage: npm start -- [options]
+
+  --port <n>           port of the functions (twilio-run), default ${DEFAULT_FUNCTIONS_PORT}
+  --emulator-port <n>  port of the local Twilio API emulator, default ${DEFAULT_EMULATOR_PORT}
+  --env <file>         settings file, default .env (see .env.example)
+  --skip-build         serve the dist/ already built instead of building first
+  --help               show this help`;
+
+class StartError extends Error {}
+
+const children = [];
+let tempDir;
+let stopping = false;
+
+function step(text) {
+  console.log(`\n> ${text}`);
+}
+function detail(text) {
+  console.log(`  ${text}`);
+}
+function seconds(since) {
+  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
+}
+
+function readOptions() {
+  let values;
+  try {
+    ({ values } = util.parseArgs({
+      options: {
+        port: { type: 'string' },
+        'emulator-port': { type: 'string' },
+        env: { type: 'string' },
+        'skip-build': { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    throw new StartError(`${error.message}\n\n${USAGE}`);
+  }
+  const port = (name, fallback) => {
+    const raw = values[name] ?? String(fallback);
+    const value = Number(raw);
+    if (!/^\d+$/.test(raw) || value < 1 || value > 65535)
+      throw new StartError(`--${name} must be a port from 1 to 65535, got "${raw}".\n\n${USAGE}`);
+    return value;
+  };
+  return {
+    help: values.help === true,
+    functionsPort: port('port', DEFAULT_FUNCTIONS_PORT),
+    emulatorPort: port('emulator-port', DEFAULT_EMULATOR_PORT),
+    envFile: path.resolve(values.env ?? path.join(root, '.env')),
+    envFileGiven: values.env !== undefined,
+    build: values['skip-build'] !== true,
+  };
+}
+
+/** util.parseEnv and import.meta.dirname (in the build) arrived in Node.js 20.12. */
+function checkNode() {
+  if (typeof util.parseEnv !== 'function')
+    throw new StartError(`npm start needs Node.js 20.12 or later; this is ${process.version}. Install a newer Node.js, then \`npm ci\`.`);
+}
+
+function checkInstalled() {
+  const missing = ['twilio-run', 'esbuild', 'typescript', 'tsx'].filter(
+    (name) => !existsSync(path.join(root, 'node_modules', name, 'package.json')),
+  );
+  if (missing.length > 0)
+    throw new StartError(
+      `The build tools are not installed (missing: ${missing.join(', ')}). Run \`npm ci\` in ${root}, then \`npm start\` again.`,
+    );
+}
+
+function readSettings(file, given) {
+  if (!existsSync(file)) {
+    if (given) throw new StartError(`The settings file ${file} does not exist.`);
+    return { settings: {}, found: false };
+  }
+  try {
+    return { settings: util.parseEnv(readFileSync(file, 'utf8')), found: true };
+  } catch (error) {
+    throw new StartError(`${file} could not be read as KEY=value lines: ${error.message}`);
+  }
+}
+
+/** Whether `port` can be listened on, checked on every interface as twilio-run listens. */
+function portIsFree(port) {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ port, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+}
+
+async function requireFreePort(port, what, flag) {
+  if (await portIsFree(port)) return;
+  throw new StartError(
+    `Port ${port} (${what}) is already in use, perhaps by another \`npm start\`. Stop whatever listens there ` +
+      `(\`lsof -i :${port}\` names it), or pick another port: npm start -- ${flag} ${port + 1}`,
+  );
+}
+
+/** Runs a child with its output collected (the last lines, for error messages) and echoed through `echo` when set. */
+function spawnCollecting(name, args, options) {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  const record = {
+    name,
+    child,
+    output: [],
+    echo: undefined,
+    /** Set once the start is over: from then on its exit is a failure. */
+    serving: false,
+    exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
+  };
+  const collect = (chunk) => {
+    const lines = chunk
+      .toString('utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+    record.output.push(...lines);
+    if (record.output.length > 200) record.output.splice(0, record.output.length - 200);
+    if (record.echo) lines.forEach(record.echo);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  return record;
+}
+
+/** A child that runs until Ctrl-C: if it dies once serving, the other one is stopped too. */
+function startService(name, args, options) {
+  const record = spawnCollecting(name, args, options);
+  children.push(record);
+  void record.exited.then(({ code, signal }) => {
+    if (stopping || !record.serving) return;
+    console.error(`\n${name} stopped unexpectedly (${signal ?? `exit code ${code}`}). Its last output:\n${lastLines(record)}`);
+    console.error('Run `npm start` again; if it keeps stopping, the output above says why.');
+    void stopAll(1);
+  });
+  return record;
+}
+
+function lastLines(record, count = 20) {
+  return (
+    record.output
+      .slice(-count)
+      .map((line) => `  | ${line}`)
+      .join('\n') || '  | (nothing)'
+  );
+}
+
+/** Polls `probe` until it succeeds; fails early, with the child's output, if the child exits. */
+async function waitUntilReady(record, probe, advice) {
+  const started = Date.now();
+  let exit;
+  void record.exited.then((value) => {
+    exit = value;
+  });
+  for (;;) {
+    if (exit) {
+      const output = record.output.join('\n');
+      const cause = /EADDRINUSE|already in use/i.test(output) ? 'its port is in use: pick another port (see --help)' : advice;
+      throw new StartError(
+        `${record.name} exited while starting (${exit.signal ?? `exit code ${exit.code}`}): ${cause}.\n${lastLines(record)}`,
+      );
+    }
+    try {
+      if (await probe()) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - started > STARTUP_TIMEOUT_MS)
+      throw new StartError(`${record.name} did not answer within ${STARTUP_TIMEOUT_MS / 1000} s.\n${lastLines(record)}`);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+}
+
+async function build() {
+  const started = Date.now();
+  step('Building: esbuild bundles the functions and the console, tsc type-checks');
+  const record = spawnCollecting('build', [path.join(root, 'scripts/build.mjs')], {});
+  record.echo = (line) => detail(line.trim());
+  const { code } = await record.exited;
+  if (code !== 0) throw new StartError('The build failed: fix the errors above, then `npm start` again.');
+  detail(`built in ${seconds(started)}`);
+}
+
+/** The credentials the running emulator accepts, as its own banner states them. */
+function emulatorCredentials(output) {
+  const match = /account SID \/ auth token\s+(AC[0-9a-fA-F]{32}) \/ (\S+)/.exec(output.join('\n'));
+  return match ? { accountSid: match[1], authToken: match[2] } : undefined;
+}
+
+async function startEmulatorChild(port) {
+  const started = Date.now();
+  step(`Starting the local Twilio API emulator on 127.0.0.1:${port}`);
+  const record = startService('emulator', ['--import', 'tsx', path.join(root, 'emulator/cli.ts'), '--port', String(port)], {});
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilReady(
+    record,
+    async () => emulatorCredentials(record.output) && (await fetch(`${url}/__emulator/health`)).ok,
+    'see its output below',
+  );
+  const { interactions } = await (await fetch(`${url}/__emulator/interactions`)).json();
+  // A token for the ready-made /interaction curl, valid for a day.
+  const minted = await fetch(`${url}/__emulator/flex-tokens`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ ttl_seconds: 86_400 }),
+  });
+  if (!minted.ok) throw new StartError(`The emulator did not mint a Flex token (HTTP ${minted.status}).`);
+  const { token, identity } = await minted.json();
+  detail(`${interactions.length} seeded interactions, ready in ${seconds(started)}`);
+  return { record, url, interactions, token, identity, credentials: emulatorCredentials(record.output) };
+}
+
+/** Single quotes keep a value literal in a .env file; values that hold one are double-quoted. */
+function envLine(key, value) {
+  const text = String(value);
+  return /['\n\r]/.test(text) ? `${key}=${JSON.stringify(text)}` : `${key}='${text}'`;
+}
+
+/** The functions' .env in emulator mode: the local settings with the emulator's credentials. */
+function writeFunctionsEnv(settings) {
+  tempDir = mkdtempSync(path.join(tmpdir(), 'flex-enrichment-start-'));
+  chmodSync(tempDir, 0o700);
+  const file = path.join(tempDir, '.env');
+  writeFileSync(
+    file,
+    Object.entries(settings)
+      .map(([key, value]) => envLine(key, value))
+      .join('\n'),
+    { mode: 0o600 },
+  );
+  return file;
+}
+
+function writeConsoleConfig(config) {
+  mkdirSync(path.dirname(CONSOLE_CONFIG), { recursive: true });
+  writeFileSync(CONSOLE_CONFIG, `${JSON.stringify(config, null, 2)}\n`);
+}
+
+async function startFunctions(port, envFile) {
+  const started = Date.now();
+  step(`Starting the functions with twilio-run on port ${port}`);
+  const nodeOptions = [process.env.NODE_OPTIONS, '--enable-source-maps'].filter(Boolean).join(' ');
+  const record = startService('twilio-run', [TWILIO_RUN, 'start', '--env', envFile, '--port', String(port)], {
+    env: { ...process.env, NODE_OPTIONS: nodeOptions, FORCE_COLOR: '0' },
+  });
+  const url = `http://localhost:${port}`;
+  await waitUntilReady(
+    record,
+    async () => (await fetch(`${url}/interaction`, { method: 'OPTIONS' })).status === 204,
+    'see its output below',
+  );
+  detail(`ready in ${seconds(started)}`);
+  return { record, url };
+}
+
+function banner({ url, emulator, started }) {
+  const sid = emulator?.interactions[0]?.sid ?? 'KDxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx';
+  const token = emulator ? emulator.token : '<an agent’s Flex token>';
+  const lines = [
+    '',
+    emulator
+      ? `Ready in ${seconds(started)}: the functions run against the local Twilio API emulator, no Twilio account needed.`
+      : `Ready in ${seconds(started)}: the functions run against Twilio itself with the credentials in .env (no emulator).`,
+    '',
+    'Endpoints',
+    `  POST ${url}/interaction            Flex plugins: Token + InteractionSid (public)`,
+    `  POST ${url}/studio/interaction     Studio's HTTP Request widget (protected)`,
+    `  POST ${url}/webhooks/interaction   TaskRouter event callbacks (protected)`,
+    '',
+    `Console   ${url}/console/index.html`,
+  ];
+  if (emulator) {
+    const first = emulator.interactions[0];
+    lines.push(
+      `Emulator  ${emulator.url}  (account ${emulator.credentials.accountSid}, auth token ${emulator.credentials.authToken})`,
+      `Seeded    ${sid}  ${first.channelType}: ${first.label} (${emulator.interactions.length} in all: GET ${emulator.url}/__emulator/interactions)`,
+    );
+  } else {
+    lines.push('Seeded    none: use an Interaction SID (KD...) of your account in place of the one below');
+  }
+  lines.push(
+    '',
+    'Try it (protected endpoints are not signature-checked by twilio-run locally)',
+    `  curl -s -X POST ${url}/studio/interaction -d InteractionSid=${sid} -d include=all`,
+    `  curl -s -X POST ${url}/webhooks/interaction -d EventType=task.created --data-urlencode 'TaskAttributes={"flexInteractionSid":"${sid}"}'`,
+    `  curl -s -X POST ${url}/interaction -H 'Content-Type: application/json' -d '{"Token":"${token}","InteractionSid":"${sid}"}'`,
+    emulator
+      ? `  (the Flex token is ${emulator.identity}'s, minted by the emulator for 24 h: POST ${emulator.url}/__emulator/flex-tokens mints more)`
+      : '  (/interaction checks the Flex token with Twilio: copy one from a logged-in Flex UI)',
+    '',
+    'Logs of both follow. Ctrl-C stops both.',
+  );
+  console.log(lines.join('\n'));
+}
+
+async function stopAll(exitCode) {
+  if (stopping) return;
+  stopping = true;
+  const running = children.filter((record) => record.child.exitCode === null && record.child.signalCode === null);
+  if (running.length > 0) console.log(`\nStopping ${running.map((record) => record.name).join(' and ')}...`);
+  await Promise.all(
+    running.map((record) => {
+      record.child.kill('SIGTERM');
+      const force = setTimeout(() => record.child.kill('SIGKILL'), 5000);
+      return record.exited.then(() => clearTimeout(force));
+    }),
+  );
+  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  process.exit(exitCode);
+}
+
+async function main() {
+  const started = Date.now();
+  const options = readOptions();
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
+  checkNode();
+  checkInstalled();
+  const { settings, found } = readSettings(options.envFile, options.envFileGiven);
+  const againstTwilio = Boolean(settings.ACCOUNT_SID && settings.AUTH_TOKEN && !settings.TWILIO_API_BASE_URL);
+  const emulatorPort = againstTwilio ? undefined : options.emulatorPort;
+
+  console.log(
+    againstTwilio
+      ? `Using ${options.envFile}: ACCOUNT_SID ${settings.ACCOUNT_SID} against Twilio itself (no emulator).`
+      : `${found ? `Settings from ${options.envFile}; ` : ''}running on the local Twilio API emulator with its placeholder credentials.`,
+  );
+  const replaced = ['ACCOUNT_SID', 'AUTH_TOKEN', 'TWILIO_API_BASE_URL'].filter((name) => emulatorPort && settings[name]);
+  if (replaced.length > 0) detail(`${replaced.join(', ')} from the settings file are replaced by the emulator's.`);
+  await requireFreePort(options.functionsPort, 'functions', '--port');
+  if (emulatorPort) await requireFreePort(emulatorPort, 'emulator', '--emulator-port');
+
+  if (options.build) await build();
+  else if (!existsSync(path.join(root, 'dist/functions')))
+    throw new StartError('dist/ has not been built: run `npm start` without --skip-build.');
+
+  let emulator;
+  let envFile = options.envFile;
+  if (emulatorPort) {
+    emulator = await startEmulatorChild(emulatorPort);
+    const { accountSid, authToken } = emulator.credentials;
+    envFile = writeFunctionsEnv({ ...settings, ACCOUNT_SID: accountSid, AUTH_TOKEN: authToken, TWILIO_API_BASE_URL: emulator.url });
+  }
+  writeConsoleConfig({ emulatorUrl: emulator?.url ?? null });
+  const functions = await startFunctions(options.functionsPort, envFile);
+
+  banner({ url: functions.url, emulator, started });
+  for (const record of children) {
+    record.serving = true;
+    record.echo = (line) => console.log(`[${record.name}] ${line}`);
+  }
+}
+
+process.once('SIGINT', () => void stopAll(0));
+process.once('SIGTERM', () => void stopAll(0));
+
+main().catch((error) => {
+  console.error(`\nnpm start: ${error instanceof StartError ? error.message : (error.stack ?? error)}`);
+  void stopAll(1);
+});
