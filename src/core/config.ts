@@ -16,7 +16,7 @@ export const SETTINGS = {
   },
   REQUEST_DEADLINE_MS: {
     default: '8000',
-    doc: 'Each invocation answers within this many ms (504 past it), under the 10 s Functions limit.',
+    doc: 'Each invocation answers within this many ms (504 past it), under the 10 s Functions limit; 1000 to 9500.',
   },
   UPSTREAM_ATTEMPT_TIMEOUT_MS: { default: '2500', doc: 'Timeout of one HTTP attempt to Twilio.' },
   UPSTREAM_MAX_ATTEMPTS: { default: '6', doc: 'Attempts per Twilio request (429, 5xx and network errors are retried).' },
@@ -97,7 +97,7 @@ export function parseConfig(env: Env): Config {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(writeBackKey))
     throw invalid('WEBHOOK_WRITE_BACK_KEY', 'must be an identifier of letters, digits and _');
 
-  const deadlineMs = int('REQUEST_DEADLINE_MS', 200, 9500);
+  const deadlineMs = int('REQUEST_DEADLINE_MS', 1000, 9500);
   return {
     apiBaseUrl: apiBaseUrl ? apiBaseUrl.replace(/\/$/, '') : null,
     allowedOrigins: list('FLEX_ALLOWED_ORIGINS'),
