@@ -15,9 +15,6 @@ export interface EnrichmentResult {
   fetchedAt: string;
 }
 
-/** How long before the invocation's deadline the included parts give up, so a slow part still leaves a partial answer. */
-export const INCLUDED_PARTS_RESERVE_MS = 200;
-
 /**
  * Fetches the interaction, then everything `include` asks for, in parallel as
  * far as the dependencies allow: channels, then their participants; the
@@ -121,7 +118,7 @@ export async function enrichInteraction(options: {
       async () => {
         const result = await fetchEnrichment(gateway, request, {
           listLimit: config.listLimit,
-          partsDeadline: deadline.earlier(INCLUDED_PARTS_RESERVE_MS),
+          partsDeadline: deadline.forOptionalWork(),
           now,
         });
         return { value: result, bytes: Buffer.byteLength(JSON.stringify(result.body)), keep: !result.partial };

@@ -57,7 +57,11 @@ export function isRetryableNetworkError(error: unknown): boolean {
 }
 
 /** Exponential backoff with full jitter: a random wait in [0, min(max, base * 2^(attempt-1))). */
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  policy: Pick<RetryPolicy, 'retryBaseMs' | 'retryMaxDelayMs'>,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.retryMaxDelayMs, policy.retryBaseMs * 2 ** (attempt - 1));
   return Math.floor(random() * ceiling);
 }
