@@ -142,7 +142,7 @@ describe('with Twilio hanging', () => {
     emulator.faults = { rules: [{ hangRate: 1 }] };
     emulator.clearRequests();
     const calls: Array<() => Promise<RawAnswer>> = [];
-    for (let i = 0; i < 8; i += 1) {
+    for (let i = 0; i < 4; i += 1) {
       calls.push(() => post('/studio/interaction', { InteractionSid: sms, fresh: 'true' }));
       calls.push(() => post('/webhooks/interaction', { InteractionSid: chat }));
       // A new token each time: the IAM validation itself hangs.
