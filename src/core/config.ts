@@ -16,7 +16,7 @@ export const SETTINGS = {
   },
   REQUEST_DEADLINE_MS: {
     default: '8000',
-    doc: 'Each invocation answers within this many ms (504 past it), under the 10 s Functions limit; 1000 to 9500.',
+    doc: 'Each invocation answers within this many ms (504 past it), under the 10 s Functions limit.',
   },
   UPSTREAM_ATTEMPT_TIMEOUT_MS: { default: '2500', doc: 'Timeout of one HTTP attempt to Twilio.' },
   UPSTREAM_MAX_ATTEMPTS: { default: '6', doc: 'Attempts per Twilio request (429, 5xx and network errors are retried).' },
