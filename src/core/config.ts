@@ -97,7 +97,7 @@ export function parseConfig(env: Env): Config {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(writeBackKey))
     throw invalid('WEBHOOK_WRITE_BACK_KEY', 'must be an identifier of letters, digits and _');
 
-  const deadlineMs = int('REQUEST_DEADLINE_MS', 200, 9500);
+  const deadlineMs = int('REQUEST_DEADLINE_MS', 1000, 9500);
   return {
     apiBaseUrl: apiBaseUrl ? apiBaseUrl.replace(/\/$/, '') : null,
     allowedOrigins: list('FLEX_ALLOWED_ORIGINS'),

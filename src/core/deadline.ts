@@ -1,6 +1,13 @@
 import { EnrichmentError } from './errors';
 
 /**
+ * Work that may fail without failing the request (included parts, the
+ * webhook write-back) ends this long before the invocation's deadline, so its
+ * failure still leaves time to answer with what was done.
+ */
+export const OPTIONAL_WORK_RESERVE_MS = 200;
+
+/**
  * Time left in one invocation. Nothing the function starts (an upstream
  * attempt, a backoff sleep, a wait for a concurrency slot) may run past it.
  */
@@ -21,6 +28,11 @@ export class Deadline {
   /** A tighter deadline inside this one (e.g. for Flex token validation). */
   within(ms: number): Deadline {
     return new Deadline(Math.min(this.at, this.clock() + ms), this.clock);
+  }
+
+  /** The deadline of optional work: OPTIONAL_WORK_RESERVE_MS before this one. */
+  forOptionalWork(): Deadline {
+    return new Deadline(this.at - OPTIONAL_WORK_RESERVE_MS, this.clock);
   }
 
   exceeded(what: string): EnrichmentError {

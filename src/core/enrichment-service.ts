@@ -19,15 +19,16 @@ export interface EnrichmentResult {
  * Fetches the interaction, then everything `include` asks for, in parallel as
  * far as the dependencies allow: channels, then their participants; the
  * Conversation and its participants; the live task. A sub-resource that
- * fails becomes a warning in a partial answer; only the interaction itself
- * is required.
+ * fails, or is not read by `partsDeadline`, becomes a warning in a partial
+ * answer; only the interaction itself is required.
  */
 export async function fetchEnrichment(
   gateway: TwilioGateway,
   request: Pick<EnrichmentRequest, 'interactionSid' | 'include'>,
-  listLimit: number,
-  now: () => number = Date.now,
+  options: { listLimit: number; partsDeadline: Deadline; now?: () => number },
 ): Promise<EnrichmentResult> {
+  const { listLimit, partsDeadline, now = Date.now } = options;
+  const settle = <T>(work: () => Promise<T>) => settled(() => gateway.withDeadline(partsDeadline, work));
   const interaction = await gateway.fetchInteraction(request.interactionSid);
   const fetchedAt = new Date(now()).toISOString();
   const described = describeInteraction(interaction);
@@ -73,7 +74,7 @@ export async function fetchEnrichment(
   return { body, warnings: [...warnings, ...unavailableParts(described, request.include)], partial, fetchedAt };
 }
 
-async function settle<T>(work: () => Promise<T>): Promise<Outcome<T>> {
+async function settled<T>(work: () => Promise<T>): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await work() };
   } catch (error) {
@@ -115,8 +116,12 @@ export async function enrichInteraction(options: {
     cache.get(
       key,
       async () => {
-        const result = await fetchEnrichment(gateway, request, config.listLimit, now);
-        return { value: result, bytes: JSON.stringify(result.body).length, keep: !result.partial };
+        const result = await fetchEnrichment(gateway, request, {
+          listLimit: config.listLimit,
+          partsDeadline: deadline.forOptionalWork(),
+          now,
+        });
+        return { value: result, bytes: Buffer.byteLength(JSON.stringify(result.body)), keep: !result.partial };
       },
       { fresh: request.fresh },
     ),

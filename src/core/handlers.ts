@@ -65,14 +65,17 @@ async function withWriteBack(invocation: Invocation, event: WebhookEvent, payloa
   }
   try {
     const gateway = invocation.gateway();
-    const writeBack = await writeBackToTask({
-      gateway,
-      workspaceSid,
-      taskSid,
-      key: invocation.config.writeBackKey,
-      summary: writeBackSummary(payload),
-      deadline: invocation.deadline,
-    });
+    const deadline = invocation.deadline.forOptionalWork();
+    const writeBack = await gateway.withDeadline(deadline, () =>
+      writeBackToTask({
+        gateway,
+        workspaceSid,
+        taskSid,
+        key: invocation.config.writeBackKey,
+        summary: writeBackSummary(payload),
+        deadline,
+      }),
+    );
     invocation.logFields.writeBack = writeBack.outcome;
     const written = { ...payload, meta: { ...payload.meta, upstreamCalls: gateway.upstreamCalls }, writeBack };
     return writeBack.outcome === 'gave_up' || writeBack.outcome === 'attributes_not_json'

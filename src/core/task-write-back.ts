@@ -1,6 +1,7 @@
 import type { Deadline } from './deadline';
 import type { EnrichedInteraction, WriteBack } from './payload';
 import type { TwilioGateway } from './twilio/twilio-gateway';
+import { backoffDelay } from './twilio/upstream-http-client';
 
 /**
  * Webhook write-back: the enrichment summary is merged into the TaskRouter
@@ -8,11 +9,16 @@ import type { TwilioGateway } from './twilio/twilio-gateway';
  * ETag) and writes with If-Match; a 412 means someone else wrote first, so
  * the next round merges into their version. Nothing written concurrently by
  * others is lost, and a summary that is already there is not written again.
+ * Rounds go on until the deadline: a busy task is a reason to try again, not
+ * to give up.
  */
 
 type WriteBackOutcome = WriteBack['outcome'];
 
-const MAX_ROUNDS = 12;
+/** Short waits between rounds: after a 412 the task has just been written, so a fresh read is worth trying soon. */
+const ROUND_BACKOFF = { retryBaseMs: 10, retryMaxDelayMs: 250 };
+/** A round (a read, then a write) is not started with less time than this left. */
+const MIN_ROUND_MS = 50;
 
 /** Only what stays true for the interaction: no ages, statuses or timestamps, so a repeated event writes nothing. */
 export function writeBackSummary(payload: EnrichedInteraction): Record<string, unknown> {
@@ -54,7 +60,7 @@ export async function writeBackToTask(options: {
 }): Promise<WriteBack> {
   const { gateway, workspaceSid, taskSid, key, summary, deadline } = options;
   const random = options.random ?? Math.random;
-  for (let round = 1; round <= MAX_ROUNDS; round += 1) {
+  for (let round = 1; ; round += 1) {
     const task = await gateway.fetchTask(workspaceSid, taskSid);
     const result = (outcome: WriteBackOutcome) => ({ outcome, key, taskSid, rounds: round });
     if (!task) return result('task_not_found');
@@ -63,7 +69,8 @@ export async function writeBackToTask(options: {
     if (!merged.changed) return result('unchanged');
     if (!task.etag) return result('gave_up');
     if ((await gateway.updateTaskAttributes(workspaceSid, taskSid, merged.attributes, task.etag)) === 'updated') return result('written');
-    await deadline.sleep(Math.floor(random() * 20 * round), 'writing back to the task');
+    const delayMs = backoffDelay(round, ROUND_BACKOFF, random);
+    if (delayMs + MIN_ROUND_MS >= deadline.remaining()) return result('gave_up');
+    await deadline.sleep(delayMs, 'writing back to the task');
   }
-  return { outcome: 'gave_up', key, taskSid, rounds: MAX_ROUNDS };
 }

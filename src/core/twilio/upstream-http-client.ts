@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { RequestClient } from 'twilio';
 import type { ConcurrencyLimit } from '../concurrency-limit';
 import type { Deadline } from '../deadline';
@@ -56,7 +57,11 @@ export function isRetryableNetworkError(error: unknown): boolean {
 }
 
 /** Exponential backoff with full jitter: a random wait in [0, min(max, base * 2^(attempt-1))). */
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  policy: Pick<RetryPolicy, 'retryBaseMs' | 'retryMaxDelayMs'>,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.retryMaxDelayMs, policy.retryBaseMs * 2 ** (attempt - 1));
   return Math.floor(random() * ceiling);
 }
@@ -73,13 +78,14 @@ export function backoffDelay(attempt: number, policy: RetryPolicy, random: () =>
  */
 export class UpstreamHttpClient {
   attempts = 0;
+  /** A tighter deadline for the requests sent inside withDeadline, and only those. */
+  private readonly scopedDeadline = new AsyncLocalStorage<Deadline>();
 
   constructor(
     private readonly transport: Transport,
     private readonly options: {
       baseUrl: string | null;
       policy: RetryPolicy;
-      /** Changed only by withDeadline, for the duration of its work. */
       deadline: Deadline;
       limit: ConcurrencyLimit;
       logger: Logger;
@@ -87,29 +93,29 @@ export class UpstreamHttpClient {
     },
   ) {}
 
-  /** Runs `work` with a tighter deadline for the requests it sends (e.g. Flex token validation). */
-  async withDeadline<T>(deadline: Deadline, work: () => Promise<T>): Promise<T> {
-    const outer = this.options.deadline;
-    this.options.deadline = deadline;
-    try {
-      return await deadline.race(work(), 'a bounded Twilio request');
-    } finally {
-      this.options.deadline = outer;
-    }
+  /**
+   * Runs `work` with a tighter deadline for the requests it sends (e.g. Flex
+   * token validation). The deadline follows `work`'s own async calls, so a
+   * request sent concurrently from outside keeps the invocation's deadline.
+   */
+  withDeadline<T>(deadline: Deadline, work: () => Promise<T>): Promise<T> {
+    return this.scopedDeadline.run(deadline, () => deadline.race(work(), 'a bounded Twilio request'));
   }
 
   async request(options: RequestOptions): Promise<HttpResponse> {
-    const { policy, deadline, limit, logger } = this.options;
+    const { policy, limit, logger } = this.options;
+    const deadline = this.scopedDeadline.getStore() ?? this.options.deadline;
     const target = redirect(options.uri, this.options.baseUrl);
     const headers = { ...(options.headers ?? {}), ...(target.forwardedHost ? { 'X-Forwarded-Host': target.forwardedHost } : {}) };
     const what = `${options.method.toUpperCase()} ${new URL(options.uri).pathname}`;
 
     for (let attempt = 1; ; attempt += 1) {
-      const timeout = Math.min(policy.attemptTimeoutMs, deadline.remaining());
-      if (timeout < MIN_ATTEMPT_MS) throw deadline.exceeded(what);
       let retryReason: string;
       try {
         const response = await limit.run(deadline, what, () => {
+          // Measured once the slot is ours: time spent queueing is not the attempt's to spend.
+          const timeout = Math.min(policy.attemptTimeoutMs, deadline.remaining());
+          if (timeout < MIN_ATTEMPT_MS) throw deadline.exceeded(what);
           this.attempts += 1;
           return deadline.race(this.transport.request({ ...options, uri: target.uri, headers, timeout }), what);
         });
