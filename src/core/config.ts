@@ -103,12 +103,13 @@ export function parseConfig(env: Env): Config {
     allowedOrigins: list('FLEX_ALLOWED_ORIGINS'),
     allowedRoles: list('FLEX_ALLOWED_ROLES'),
     deadlineMs,
-    attemptTimeoutMs: int('UPSTREAM_ATTEMPT_TIMEOUT_MS', 50, deadlineMs),
+    // Both are also bounded by the time left before the deadline, at run time.
+    attemptTimeoutMs: int('UPSTREAM_ATTEMPT_TIMEOUT_MS', 50, 9500),
     maxAttempts: int('UPSTREAM_MAX_ATTEMPTS', 1, 20),
     retryBaseMs: int('UPSTREAM_RETRY_BASE_MS', 1, 5000),
     retryMaxDelayMs: int('UPSTREAM_RETRY_MAX_DELAY_MS', 1, 9000),
     maxConcurrency: int('UPSTREAM_MAX_CONCURRENCY', 1, 1000),
-    tokenValidationTimeoutMs: int('FLEX_TOKEN_VALIDATION_TIMEOUT_MS', 50, deadlineMs),
+    tokenValidationTimeoutMs: int('FLEX_TOKEN_VALIDATION_TIMEOUT_MS', 50, 9500),
     cacheTtlMs: int('CACHE_TTL_MS', 0, 3_600_000),
     cacheMaxEntries: int('CACHE_MAX_ENTRIES', 1, 100_000),
     cacheMaxBytes: int('CACHE_MAX_BYTES', 1024, 512 * 1024 * 1024),
@@ -118,10 +119,16 @@ export function parseConfig(env: Env): Config {
     writeBack: writeBack === 'true' || writeBack === '1',
     writeBackKey,
     logLevel,
-    secrets: ['AUTH_TOKEN', 'API_SECRET', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_SECRET']
-      .map((name) => env[name])
-      .filter((value): value is string => typeof value === 'string' && value.length >= 8),
+    secrets: secretsIn(env),
   };
+}
+
+/** Environment variables whose values must never be logged or answered. */
+export const SECRET_VARIABLES = ['AUTH_TOKEN', 'API_SECRET', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_SECRET'] as const;
+
+/** The secret values set in `env`, for redaction; known even when the rest of the config is invalid. */
+export function secretsIn(env: Env): string[] {
+  return SECRET_VARIABLES.map((name) => env[name]).filter((value): value is string => typeof value === 'string' && value.length >= 8);
 }
 
 function invalid(name: SettingName, why: string): EnrichmentError {
@@ -132,9 +139,7 @@ let memo: { key: string; config: Config } | undefined;
 
 /** The config of this container, parsed on first use and again only if the environment changes. */
 export function configFrom(env: Env): Config {
-  const key = [...Object.keys(SETTINGS), 'AUTH_TOKEN', 'API_SECRET', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_SECRET']
-    .map((name) => String(env[name] ?? ''))
-    .join('\u0000');
+  const key = [...Object.keys(SETTINGS), ...SECRET_VARIABLES].map((name) => String(env[name] ?? '')).join('\u0000');
   if (memo?.key !== key) memo = { key, config: parseConfig(env) };
   return memo.config;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseConfig, SETTINGS } from '../../src/core/config';
+import { parseConfig, secretsIn, SETTINGS } from '../../src/core/config';
 import { EnrichmentError } from '../../src/core/errors';
 
 test('defaults, when nothing is set', () => {
@@ -72,4 +72,19 @@ test("the README's configuration table lists every setting with its default", ()
     expect(row).toBeDefined();
     expect(row).toContain(setting.default === '' ? '(unset)' : `\`${setting.default}\``);
   }
+});
+
+test('timeouts longer than the deadline are accepted: the time left bounds them at run time', () => {
+  expect(
+    parseConfig({ REQUEST_DEADLINE_MS: '2000', UPSTREAM_ATTEMPT_TIMEOUT_MS: '2500', FLEX_TOKEN_VALIDATION_TIMEOUT_MS: '3000' }),
+  ).toMatchObject({
+    deadlineMs: 2000,
+    attemptTimeoutMs: 2500,
+    tokenValidationTimeoutMs: 3000,
+  });
+});
+
+test('secrets are collected from every variable that can hold one, even when other settings are invalid', () => {
+  const env = { AUTH_TOKEN: 'auth-token-0123456789', TWILIO_API_SECRET: 'api-secret-0123456789', REQUEST_DEADLINE_MS: 'soon' };
+  expect(secretsIn(env)).toEqual(['auth-token-0123456789', 'api-secret-0123456789']);
 });

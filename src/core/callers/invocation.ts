@@ -2,7 +2,7 @@ import type { Context, ServerlessCallback, ServerlessFunctionSignature } from '@
 import { randomUUID } from 'node:crypto';
 import type { RequestClient, Twilio } from 'twilio';
 import { ConcurrencyLimit } from '../concurrency-limit';
-import { configFrom, type Config } from '../config';
+import { configFrom, secretsIn, type Config } from '../config';
 import { Deadline } from '../deadline';
 import { asEnrichmentError, EnrichmentError, errorBody } from '../errors';
 import { createLogger, describeError, type Logger } from '../logger';
@@ -85,7 +85,12 @@ export function invocationHandler<T>(endpoint: string, work: Work<T>, options: C
     const incomingId = requestHeader(event, 'x-request-id');
     const requestId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
     let config: Config | undefined;
-    let logger = createLogger({ requestId, level: 'info', secrets: secretsOf(context), base: { endpoint } });
+    let logger = createLogger({
+      requestId,
+      level: 'info',
+      secrets: secretsIn(context as unknown as Record<string, unknown>),
+      base: { endpoint },
+    });
     const logFields: Record<string, unknown> = {};
     let gateway: TwilioGateway | undefined;
 
@@ -151,11 +156,6 @@ function createGateway(context: Context, config: Config, deadline: Deadline, log
     throw new EnrichmentError('invalid_configuration', 'The Twilio client could not be created: check ACCOUNT_SID and AUTH_TOKEN.');
   }
   return new TwilioGateway(client, http, accountSid);
-}
-
-function secretsOf(context: unknown): string[] {
-  const env = (context ?? {}) as Record<string, unknown>;
-  return ['AUTH_TOKEN', 'API_SECRET'].map((name) => env[name]).filter((v): v is string => typeof v === 'string' && v.length >= 8);
 }
 
 function safeHeaders(build: () => Record<string, string>): Record<string, string> {
