@@ -31,12 +31,16 @@ export function writeBackSummary(payload: EnrichedInteraction): Record<string, u
   };
 }
 
-/** The attributes with `summary` under `key`, or why they cannot be merged. */
+/**
+ * The attributes with `summary` under `key`, or why they cannot be merged: not
+ * a JSON object, or a task that belongs to another interaction (its
+ * flexInteractionSid names another one), which must not be written to.
+ */
 export function mergeSummary(
   attributes: string | null,
   key: string,
   summary: Record<string, unknown>,
-): { attributes: string; changed: boolean } | { invalid: true } {
+): { attributes: string; changed: boolean } | { invalid: true } | { otherInteraction: true } {
   let current: unknown;
   try {
     current = attributes === null || attributes === '' ? {} : JSON.parse(attributes);
@@ -44,6 +48,8 @@ export function mergeSummary(
     return { invalid: true };
   }
   if (typeof current !== 'object' || current === null || Array.isArray(current)) return { invalid: true };
+  const owner = (current as Record<string, unknown>).flexInteractionSid;
+  if (typeof owner === 'string' && owner !== summary.interactionSid) return { otherInteraction: true };
   const existing = (current as Record<string, unknown>)[key];
   if (JSON.stringify(existing) === JSON.stringify(summary)) return { attributes: attributes ?? '{}', changed: false };
   return { attributes: JSON.stringify({ ...current, [key]: summary }), changed: true };
@@ -66,6 +72,7 @@ export async function writeBackToTask(options: {
     if (!task) return result('task_not_found');
     const merged = mergeSummary(task.attributes, key, summary);
     if ('invalid' in merged) return result('attributes_not_json');
+    if ('otherInteraction' in merged) return result('other_interaction');
     if (!merged.changed) return result('unchanged');
     if (!task.etag) return result('gave_up');
     if ((await gateway.updateTaskAttributes(workspaceSid, taskSid, merged.attributes, task.etag)) === 'updated') return result('written');

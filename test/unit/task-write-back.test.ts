@@ -49,3 +49,24 @@ test('a task someone always writes first: rounds go on until the deadline is nea
   expect(deadline.remaining()).toBeGreaterThan(0);
   expect(task.writes).toEqual([]);
 });
+
+test('a task whose flexInteractionSid names another interaction is never written to', async () => {
+  const writes: string[] = [];
+  const gateway = {
+    fetchTask: async () => ({ sid: 'WT1', workspaceSid: 'WS1', attributes: JSON.stringify({ flexInteractionSid: 'KD2' }), etag: '"0"' }),
+    updateTaskAttributes: async (_ws: string, _task: string, next: string) => {
+      writes.push(next);
+      return 'updated' as const;
+    },
+  } as unknown as TwilioGateway;
+  const result = await writeBackToTask({
+    gateway,
+    workspaceSid: 'WS1',
+    taskSid: 'WT1',
+    key: 'enrichment',
+    summary,
+    deadline: Deadline.in(1000),
+  });
+  expect(result.outcome).toBe('other_interaction');
+  expect(writes).toEqual([]);
+});
