@@ -1,0 +1,72 @@
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startFunctions, type FunctionsServer } from '../../test/support/functions-server';
+import type { EmulatorProcess } from './emulator-process';
+
+const ROOT = path.resolve(__dirname, '../..');
+const PRELOAD = path.join(ROOT, 'bench/results/.build/twilio-redirect-preload.cjs');
+
+export interface ServedFunctions {
+  /** What this server runs, for the report. */
+  name: string;
+  /** The route the load is sent to. */
+  route: string;
+  env: Record<string, string>;
+  /** The functions folder: the built bundle or the baseline. */
+  functionsFolder: string;
+}
+
+/** The built bundle as deployed (`dist/`), with the emulator as its Twilio. */
+export function project(name: string, emulator: EmulatorProcess, extraEnv: Record<string, string> = {}): ServedFunctions {
+  return {
+    name,
+    route: '/studio/interaction',
+    functionsFolder: 'dist/functions',
+    env: { ...credentials(emulator), TWILIO_API_BASE_URL: emulator.url, ...extraEnv },
+  };
+}
+
+/** The naive baseline, bench/baseline, served by twilio-run like any functions folder. */
+export function baseline(name: string, route: string, emulator: EmulatorProcess): ServedFunctions {
+  return { name, route, functionsFolder: 'bench/baseline', env: credentials(emulator) };
+}
+
+function credentials(emulator: EmulatorProcess) {
+  return { ACCOUNT_SID: emulator.accountSid, AUTH_TOKEN: emulator.authToken };
+}
+
+/**
+ * `twilio-run start --no-fork-process` on `served`, with the helper redirected
+ * to the emulator by a preload (the same for the project and the baseline).
+ */
+export async function serve(served: ServedFunctions, emulator: EmulatorProcess): Promise<FunctionsServer> {
+  process.env.BENCH_TWILIO_BASE_URL = emulator.url;
+  return startFunctions(served.env, {
+    nodeArgs: ['--require', await redirectPreload()],
+    args: ['--no-fork-process', '--no-live', '--functions-folder', served.functionsFolder],
+  });
+}
+
+let built: Promise<string> | undefined;
+
+/** The file to `node --require` so that the twilio helper in that process talks to BENCH_TWILIO_BASE_URL. */
+export function redirectPreload(): Promise<string> {
+  built ??= build({
+    entryPoints: [path.join(__dirname, 'twilio-redirect-preload.ts')],
+    outfile: PRELOAD,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    external: ['twilio'],
+    logLevel: 'warning',
+  }).then(() => PRELOAD);
+  return built;
+}
+
+/** Resident set size of a process now, and the highest it has been (Linux /proc), in MB. */
+export function residentMemory(pid: number): { rssMb: number; peakRssMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMb: Math.round(kb('VmRSS') / 102.4) / 10, peakRssMb: Math.round(kb('VmHWM') / 102.4) / 10 };
+}
