@@ -17,7 +17,7 @@ import { redirectTwilioHelper } from './support/twilio-redirect';
 
 const SIZES = {
   full: {
-    coldStartRuns: 30,
+    coldStartRuns: 20,
     overhead: { rounds: 6, callsPerRound: 500, warmupCalls: 300, concurrencies: [1, 16] },
     latencySamples: 30,
     throughput: { concurrencies: [16, 64], durationSeconds: 10, warmupSeconds: 3 } as ThroughputOptions,
@@ -165,6 +165,14 @@ function tableRows(r: Results): Row[] {
       `include=all p50 ms vs the floor (${latency.floorMs / latency.addedLatencyMs} dependent calls)`,
       latency.projectP50Ms,
       latency.floorMs,
+    ),
+  );
+  rows.push(
+    row(
+      3,
+      `include=all p50 ms vs ${latency.floorMs / latency.addedLatencyMs} bare fetches in a row`,
+      latency.projectP50Ms,
+      latency.bareChainP50Ms,
     ),
   );
   rows.push(row(3, `include=all upstream calls (project, naive)`, latency.projectCalls, latency.naiveCalls));

@@ -1,6 +1,6 @@
 import { BASELINE, BASELINE_FULL } from './cold-start';
 import { total, type EmulatorProcess } from '../support/emulator-process';
-import { invoker, loadFunction, type Invoke } from '../support/in-process';
+import { contextFor, invoker, loadFunction, type Invoke } from '../support/in-process';
 import { median, round } from '../support/stats';
 
 const STUDIO_BUNDLE = 'dist/functions/studio/interaction.protected.js';
@@ -22,6 +22,8 @@ export interface LatencyWithAll {
   naiveSequentialP50Ms: number;
   /** DEPENDENT_CALL_DEPTH x the added latency. */
   floorMs: number;
+  /** p50 of DEPENDENT_CALL_DEPTH bare helper fetches one after another: the floor with the emulator's own time in it. */
+  bareChainP50Ms: number;
   /** Upstream calls per answer, as each reports or as counted by the emulator. */
   projectCalls: number;
   naiveCalls: number;
@@ -39,10 +41,11 @@ export async function measureLatencyWithAll(emulator: EmulatorProcess, interacti
   const project = invoker(loadFunction(STUDIO_BUNDLE), { ...credentials, TWILIO_API_BASE_URL: emulator.url, CACHE_TTL_MS: '0' });
   const naiveFull = invoker(loadFunction(BASELINE_FULL), credentials);
   const naive = invoker(loadFunction(BASELINE), credentials);
+  const client = (contextFor(credentials) as { getTwilioClient(): any }).getTwilioClient();
 
   await emulator.setFaults({ rules: [{ match: '*', latencyMs: ADDED_LATENCY_MS }] });
   try {
-    const times = { all: [] as number[], naiveFull: [] as number[], default: [] as number[], naive: [] as number[] };
+    const times = { all: [] as number[], naiveFull: [] as number[], default: [] as number[], naive: [] as number[], chain: [] as number[] };
     let projectCalls = 0;
     let naiveCalls = 0;
     for (let i = 0; i < samples; i += 1) {
@@ -54,6 +57,9 @@ export async function measureLatencyWithAll(emulator: EmulatorProcess, interacti
       naiveCalls = total(await emulator.countSince(since));
       await timed(times.default, project, { InteractionSid: interactionSid });
       await timed(times.naive, naive, { InteractionSid: interactionSid });
+      const chainStarted = performance.now();
+      for (let call = 0; call < DEPENDENT_CALL_DEPTH; call += 1) await client.flexApi.v1.interaction(interactionSid).fetch();
+      times.chain.push(performance.now() - chainStarted);
     }
     return {
       addedLatencyMs: ADDED_LATENCY_MS,
@@ -62,6 +68,7 @@ export async function measureLatencyWithAll(emulator: EmulatorProcess, interacti
       projectP50Ms: round(median(times.all), 1),
       naiveSequentialP50Ms: round(median(times.naiveFull), 1),
       floorMs: DEPENDENT_CALL_DEPTH * ADDED_LATENCY_MS,
+      bareChainP50Ms: round(median(times.chain), 1),
       projectCalls,
       naiveCalls,
       defaultP50Ms: { project: round(median(times.default), 1), baseline: round(median(times.naive), 1) },

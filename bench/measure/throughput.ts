@@ -20,14 +20,19 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 /**
  * Item 5 (and the RSS of item 6): `twilio-run start --no-fork-process`
  * serving the baseline, then the built bundle with its default configuration
- * (cache on), then the bundle with the cache off, each loaded by autocannon at
- * each concurrency with requests that walk through the seeded interactions.
+ * (cache on), then the bundle fetching for every request (cache off, and
+ * `fresh` so that concurrent requests do not share a fetch either), each
+ * loaded by autocannon at each concurrency with requests that walk through
+ * the seeded interactions.
  */
 export async function measureThroughput(emulator: EmulatorProcess, options: ThroughputOptions): Promise<ServerThroughput[]> {
   const servers: ServedFunctions[] = [
     baseline('baseline (docs function)', '/interaction', emulator),
     project('project, default configuration (cache on)', emulator),
-    project('project, cache off (CACHE_TTL_MS=0)', emulator, { CACHE_TTL_MS: '0' }),
+    project('project, a fetch per request (CACHE_TTL_MS=0, fresh=true)', emulator, {
+      env: { CACHE_TTL_MS: '0' },
+      params: { fresh: 'true' },
+    }),
   ];
   const results: ServerThroughput[] = [];
   for (const served of servers) {
@@ -37,9 +42,12 @@ export async function measureThroughput(emulator: EmulatorProcess, options: Thro
         method: 'POST' as const,
         path: served.route,
         headers: FORM,
-        body: `InteractionSid=${sid}`,
+        body: new URLSearchParams({ InteractionSid: sid, ...served.params }).toString(),
       }));
-      const run = (connections: number, duration: number) => load({ url: server.url, connections, duration, requests });
+      const run = async (connections: number, duration: number) => {
+        await emulator.clearLog();
+        return load({ url: server.url, connections, duration, requests });
+      };
       const warmup = await run(options.concurrencies[0]!, options.warmupSeconds);
       if (warmup.completed === 0 || warmup.errors > 0)
         throw new Error(`${served.name} failed under load: ${server.output.slice(-5).join('\n')}`);
@@ -72,6 +80,7 @@ export async function measureEmulatorRate(emulator: EmulatorProcess, options: Th
   await load({ url: emulator.url, connections: options.concurrencies[0]!, duration: options.warmupSeconds, requests });
   const figures = [];
   for (const connections of options.concurrencies) {
+    await emulator.clearLog();
     figures.push(await load({ url: emulator.url, connections, duration: options.durationSeconds, requests }));
   }
   return figures;

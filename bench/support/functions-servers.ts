@@ -10,26 +10,32 @@ const PRELOAD = path.join(ROOT, 'bench/results/.build/twilio-redirect-preload.cj
 export interface ServedFunctions {
   /** What this server runs, for the report. */
   name: string;
-  /** The route the load is sent to. */
+  /** The route the load is sent to, and parameters sent with each SID. */
   route: string;
+  params: Record<string, string>;
   env: Record<string, string>;
   /** The functions folder: the built bundle or the baseline. */
   functionsFolder: string;
 }
 
 /** The built bundle as deployed (`dist/`), with the emulator as its Twilio. */
-export function project(name: string, emulator: EmulatorProcess, extraEnv: Record<string, string> = {}): ServedFunctions {
+export function project(
+  name: string,
+  emulator: EmulatorProcess,
+  options: { env?: Record<string, string>; params?: Record<string, string> } = {},
+): ServedFunctions {
   return {
     name,
     route: '/studio/interaction',
+    params: options.params ?? {},
     functionsFolder: 'dist/functions',
-    env: { ...credentials(emulator), TWILIO_API_BASE_URL: emulator.url, ...extraEnv },
+    env: { ...credentials(emulator), TWILIO_API_BASE_URL: emulator.url, ...options.env },
   };
 }
 
 /** The naive baseline, bench/baseline, served by twilio-run like any functions folder. */
 export function baseline(name: string, route: string, emulator: EmulatorProcess): ServedFunctions {
-  return { name, route, functionsFolder: 'bench/baseline', env: credentials(emulator) };
+  return { name, route, params: {}, functionsFolder: 'bench/baseline', env: credentials(emulator) };
 }
 
 function credentials(emulator: EmulatorProcess) {
