@@ -18,15 +18,15 @@ import { redirectTwilioHelper } from './support/twilio-redirect';
 const SIZES = {
   full: {
     coldStartRuns: 20,
-    overhead: { rounds: 6, callsPerRound: 500, warmupCalls: 300, concurrencies: [1, 16] },
+    overhead: { rounds: 20, callsPerRound: 200, warmupCalls: 300, concurrencies: [1, 16] },
     latencySamples: 30,
-    throughput: { concurrencies: [16, 64], durationSeconds: 10, warmupSeconds: 3 } as ThroughputOptions,
+    throughput: { concurrencies: [16, 64], rounds: 3, durationSeconds: 6, warmupSeconds: 3 } as ThroughputOptions,
   },
   smoke: {
     coldStartRuns: 2,
     overhead: { rounds: 2, callsPerRound: 20, warmupCalls: 10, concurrencies: [1, 16] },
     latencySamples: 2,
-    throughput: { concurrencies: [16, 64], durationSeconds: 1, warmupSeconds: 1 } as ThroughputOptions,
+    throughput: { concurrencies: [16, 64], rounds: 1, durationSeconds: 1, warmupSeconds: 1 } as ThroughputOptions,
   },
 };
 
@@ -145,7 +145,14 @@ function tableRows(r: Results): Row[] {
     );
     rows.push(row(2, `p50 ms vs bare fetch, ${c}`, o.project.p50Ms, o.bareHelper.p50Ms));
     rows.push(row(2, `p99 ms vs bare fetch, ${c}`, o.project.p99Ms, o.bareHelper.p99Ms));
-    rows.push(row(2, `enrichments/s vs the docs function, ${c}`, o.project.perSecond, o.naiveFunction.perSecond));
+    rows.push(
+      row(
+        2,
+        `enrichments/s vs the docs function, ${c} (median round ratio ${o.rateRatioToNaive})`,
+        o.project.perSecond,
+        o.naiveFunction.perSecond,
+      ),
+    );
   }
 
   const floorLimit = latency.floorMs * 1.1;
@@ -193,32 +200,25 @@ function tableRows(r: Results): Row[] {
   const [baseline, ...projects] = r.throughput;
   for (const server of projects) {
     const variant = server.name.replace('project, ', '');
-    server.runs.forEach((run, i) => {
-      const base = baseline!.runs[i]!;
-      const c = `c${run.connections}, ${variant}`;
-      rows.push(
-        row(
-          5,
-          `HTTP req/s, ${c}`,
-          run.requestsPerSecond,
-          base.requestsPerSecond,
-          '≥ baseline',
-          run.requestsPerSecond >= base.requestsPerSecond,
-        ),
-      );
-      rows.push(row(5, `HTTP p99 ms, ${c}`, run.p99Ms, base.p99Ms));
-      rows.push(row(5, `HTTP errors, ${c}`, run.errors, base.errors, '0', run.errors === 0));
+    server.at.forEach((at, i) => {
+      const base = baseline!.at[i]!;
+      const c = `c${at.connections}, ${variant}`;
+      rows.push(row(5, `HTTP req/s, ${c}`, at.requestsPerSecond, base.requestsPerSecond, '≥ baseline', at.rateRatioToBaseline >= 1));
+      rows.push(row(5, `median of per-round rate ratios, ${c}`, at.rateRatioToBaseline, null));
+      rows.push(row(5, `HTTP p99 ms, ${c}`, at.p99Ms, base.p99Ms));
+      rows.push(row(5, `twilio-run CPU ms per request, ${c}`, at.cpuMsPerRequest, base.cpuMsPerRequest));
+      rows.push(row(5, `HTTP errors, ${c}`, at.errors, base.errors, '0', at.errors === 0));
+      rows.push(row(6, `peak RSS MB under load, ${c}`, at.peakRssMb, base.peakRssMb));
     });
-    rows.push(row(6, `peak RSS MB of twilio-run under load, ${variant}`, server.peakRssMb, baseline!.peakRssMb));
   }
   for (const cache of r.cacheMemory) {
     rows.push(
       row(
         6,
-        `cache heap MB when full, ${cache.bound} (${cache.entries} entries, ${(cache.countedBytes / 1048576).toFixed(1)} MB counted)`,
+        `cache memory MB, ${cache.bound} (${cache.entries} entries, ${(cache.countedBytes / 1048576).toFixed(1)} MB counted)`,
         cache.heapBytes / 1048576,
         null,
-        `≈ ${(cache.maxBytes / 1048576).toFixed(0)} MB bound`,
+        `bound: ${(cache.maxBytes / 1048576).toFixed(0)} MB of JSON`,
       ),
     );
   }
@@ -231,9 +231,9 @@ function tableRows(r: Results): Row[] {
 function checkFigures(r: Results, rows: Row[]): string[] {
   const problems: string[] = [];
   for (const server of r.throughput)
-    for (const run of server.runs)
-      if (run.errors > 0 || run.completed === 0)
-        problems.push(`${server.name} c${run.connections}: ${run.errors} errors, ${run.completed} answers`);
+    for (const at of server.at)
+      if (at.errors > 0 || at.requestsPerSecond === 0)
+        problems.push(`${server.name} c${at.connections}: ${at.errors} errors, ${at.requestsPerSecond} answers/s`);
   for (const rate of r.emulatorRate)
     if (rate.errors > 0 || rate.completed === 0) problems.push(`emulator c${rate.connections}: ${rate.errors} errors`);
   for (const line of rows)

@@ -39,7 +39,13 @@ export function measureCacheMemory(sample: EnrichmentResult): CacheMemory[] {
   return JSON.parse(child.stdout) as CacheMemory[];
 }
 
-async function fillAndWeigh(sampleJson: string, bound: string, maxEntries: number, maxBytes: number): Promise<CacheMemory> {
+async function fillAndWeigh(
+  sampleJson: string,
+  bound: string,
+  maxEntries: number,
+  maxBytes: number,
+  options: { empty?: boolean } = {},
+): Promise<CacheMemory> {
   const gc = (globalThis as { gc?: () => void }).gc!;
   const used = () => {
     gc();
@@ -49,7 +55,7 @@ async function fillAndWeigh(sampleJson: string, bound: string, maxEntries: numbe
   const before = used();
   const cache = new WarmCache<EnrichmentResult>({ ttlMs: 60_000, maxEntries, maxBytes });
   const entryBytes = JSON.stringify((JSON.parse(sampleJson) as EnrichmentResult).body).length;
-  const inserts = Math.ceil((Math.min(maxEntries, maxBytes / entryBytes) + 10) * 1.2);
+  const inserts = options.empty ? 0 : Math.ceil((Math.min(maxEntries, maxBytes / entryBytes) + 10) * 1.2);
   for (let i = 0; i < inserts; i += 1) {
     const value = JSON.parse(sampleJson) as EnrichmentResult;
     await cache.get(`KD${i.toString(16).padStart(32, '0')}|all`, async () => ({ value, bytes: entryBytes, keep: true }));
@@ -74,6 +80,7 @@ async function probe(sampleFile: string): Promise<void> {
     await fillAndWeigh(sampleJson, 'default bounds', defaults.cacheMaxEntries, defaults.cacheMaxBytes),
     // Enough entries never to bind, and no more: lru-cache allocates its index for CACHE_MAX_ENTRIES up front.
     await fillAndWeigh(sampleJson, 'CACHE_MAX_BYTES alone', 10_000, defaults.cacheMaxBytes),
+    await fillAndWeigh(sampleJson, 'empty, CACHE_MAX_ENTRIES at its largest', 100_000, defaults.cacheMaxBytes, { empty: true }),
   ];
   process.stdout.write(JSON.stringify(results));
 }

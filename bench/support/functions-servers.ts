@@ -70,6 +70,16 @@ export function redirectPreload(): Promise<string> {
   return built;
 }
 
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc, 10 ms ticks). */
+export function cpuTimeMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are the 14th and 15th fields of the line; the split starts at the 3rd.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** Resident set size of a process now, and the highest it has been (Linux /proc), in MB. */
 export function residentMemory(pid: number): { rssMb: number; peakRssMb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -29,6 +29,7 @@ export interface LoadFigures {
   /** Connection errors, timeouts and answers other than 2xx. */
   errors: number;
   completed: number;
+  durationSeconds: number;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -43,5 +44,6 @@ export async function load(options: LoadOptions): Promise<LoadFigures> {
     p99Ms: result.latency.p99,
     errors: result.errors + result.timeouts + result.non2xx,
     completed: result.requests.total,
+    durationSeconds: result.duration,
   };
 }
