@@ -8,7 +8,7 @@ export interface Row {
   measure: string;
   project: string;
   baseline: string;
-  /** project ÷ baseline, when both are numbers. */
+  /** project ÷ baseline when both are numbers, or the median of per-round ratios where the bench has one. */
   ratio: string;
   target: string;
   met: 'yes' | 'no' | '';
@@ -19,18 +19,18 @@ export function row(
   measure: string,
   project: number | string,
   baseline: number | string | null,
-  target = '',
-  met: boolean | null = null,
+  options: { target?: string; met?: boolean; ratio?: number } = {},
 ): Row {
-  const ratio = typeof project === 'number' && typeof baseline === 'number' && baseline !== 0 ? (project / baseline).toFixed(2) : '';
+  const ratio =
+    options.ratio ?? (typeof project === 'number' && typeof baseline === 'number' && baseline !== 0 ? project / baseline : null);
   return {
     item: String(item),
     measure,
     project: format(project),
     baseline: baseline === null ? '' : format(baseline),
-    ratio,
-    target,
-    met: met === null ? '' : met ? 'yes' : 'no',
+    ratio: ratio === null ? '' : ratio.toFixed(2),
+    target: options.target ?? '',
+    met: options.met === undefined ? '' : options.met ? 'yes' : 'no',
   };
 }
 
