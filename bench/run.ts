@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   redirectTwilioHelper(emulator.url);
   try {
     const defaultSid = seededSid(emulator, 'double charge');
-    const allSid = seededSid(emulator, 'two channels');
+    // The seeded interaction with the most channels: the deepest chain of calls for include=all.
+    const allSid = seededSid(emulator, 'continued by email');
     const step = async <T>(name: string, work: () => Promise<T> | T): Promise<T> => {
       const started = Date.now();
       const result = await work();
