@@ -9,6 +9,7 @@ const TWILIO_RUN = path.join(ROOT, 'node_modules/twilio-run/bin/twilio-run.js');
 
 export interface FunctionsServer {
   url: string;
+  pid: number;
   /** Everything twilio-run and the functions printed (structured log lines included). */
   output: string[];
   stop(): Promise<void>;
@@ -28,9 +29,13 @@ export async function freePort(): Promise<number> {
 
 /**
  * The real `twilio-run start` serving the built dist/ (as `npm start` does),
- * with `env` as its .env file. Resolves once the functions answer.
+ * with `env` as its .env file. Resolves once the functions answer. `nodeArgs`
+ * and `args` go to node and to twilio-run (the bench serves its baseline so).
  */
-export async function startFunctions(env: Record<string, string>): Promise<FunctionsServer> {
+export async function startFunctions(
+  env: Record<string, string>,
+  options: { nodeArgs?: string[]; args?: string[] } = {},
+): Promise<FunctionsServer> {
   const dir = mkdtempSync(path.join(tmpdir(), 'functions-env-'));
   const envFile = path.join(dir, '.env');
   writeFileSync(
@@ -40,11 +45,15 @@ export async function startFunctions(env: Record<string, string>): Promise<Funct
       .join('\n'),
   );
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [TWILIO_RUN, 'start', '--env', envFile, '--port', String(port)], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'production', FORCE_COLOR: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(options.nodeArgs ?? []), TWILIO_RUN, 'start', '--env', envFile, '--port', String(port), ...(options.args ?? [])],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'production', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const output: string[] = [];
   const collect = (chunk: Buffer) => output.push(...chunk.toString('utf8').split('\n').filter(Boolean));
   child.stdout!.on('data', collect);
@@ -64,6 +73,7 @@ export async function startFunctions(env: Record<string, string>): Promise<Funct
   }
   return {
     url,
+    pid: child.pid!,
     output,
     stop: () =>
       new Promise<void>((resolve) => {

@@ -1,0 +1,101 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type { FaultConfig } from '../../emulator/faults';
+import type { LoggedRequest } from '../../emulator/request-log';
+import type { SeededInteraction } from '../../emulator/seed';
+import { DEFAULT_AUTH_TOKEN } from '../../emulator/server';
+import { freePort } from '../../test/support/functions-server';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * The emulator in its own process (`npm run emulator`), so that its work is
+ * not counted against the functions measured in the bench process. Driven
+ * through its admin routes: faults, the request log, Flex tokens.
+ */
+export interface EmulatorProcess {
+  url: string;
+  pid: number;
+  accountSid: string;
+  authToken: string;
+  seeded: SeededInteraction[];
+  setFaults(config: FaultConfig): Promise<void>;
+  /** Sequence number of the last logged API request: count from here. */
+  lastSeq(): Promise<number>;
+  /** API requests logged after `seq`, counted by operationId (FetchInteraction, ValidateToken, ...). */
+  countSince(seq: number): Promise<Record<string, number>>;
+  mintFlexToken(): Promise<string>;
+  /**
+   * Empties the request log (sequence numbers go on). Done before each load
+   * run: once the log holds its 200,000 entries, every request costs the
+   * emulator a shift of the whole log, which would slow it to a crawl.
+   */
+  clearLog(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startEmulatorProcess(): Promise<EmulatorProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'emulator/cli.ts'), '--port', String(port)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match) resolve(match[1]!);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`the emulator exited (${code}): ${output}`)));
+  });
+  child.stdout.resume();
+  child.stderr.resume();
+
+  const admin = async (method: string, route: string, body?: unknown) => {
+    const response = await fetch(`${url}/__emulator/${route}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    if (!response.ok) throw new Error(`emulator ${method} ${route}: HTTP ${response.status}`);
+    return response.status === 204 ? undefined : ((await response.json()) as any);
+  };
+  const accountSid = /account SID \/ auth token\s+(AC[0-9a-f]{32})/.exec(output)?.[1];
+  if (!accountSid) throw new Error(`the emulator printed no account SID: ${output}`);
+  const { interactions } = await admin('GET', 'interactions');
+
+  return {
+    url,
+    pid: child.pid!,
+    accountSid,
+    authToken: DEFAULT_AUTH_TOKEN,
+    seeded: interactions,
+    setFaults: async (config) => {
+      await admin('PUT', 'faults', config);
+    },
+    lastSeq: async () => (await admin('GET', `requests?since=${Number.MAX_SAFE_INTEGER}`)).lastSeq,
+    countSince: async (seq) => {
+      const { requests } = (await admin('GET', `requests?since=${seq}`)) as { requests: LoggedRequest[] };
+      const counts: Record<string, number> = {};
+      for (const entry of requests) counts[entry.operationId] = (counts[entry.operationId] ?? 0) + 1;
+      return counts;
+    },
+    mintFlexToken: async () => (await admin('POST', 'flex-tokens', {})).token,
+    clearLog: async () => {
+      await admin('DELETE', 'requests');
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Sums a count by operation. */
+export function total(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+}

@@ -1,0 +1,63 @@
+import type { ServerlessFunctionSignature } from '@twilio-labs/serverless-runtime-types/types';
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { format } from 'node:util';
+import twilio from 'twilio';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * Calls a function file in this process as the Functions runtime does: a
+ * context holding the environment and a getTwilioClient() that builds a new
+ * helper client per call (as twilio-run's does, without its per-call module
+ * lookup, a cost of the local dev server only), and the runtime's own
+ * Twilio.Response. The time measured ends when the function calls back; the
+ * serialization after that is the runtime's.
+ */
+
+export interface Reply {
+  status: number;
+  body: any;
+}
+
+export type Invoke = (params: Record<string, unknown>, headers?: Record<string, string>) => Promise<Reply>;
+
+/** The runtime's Response (a file its package does not export, so required by path). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Response } = require(path.join(ROOT, 'node_modules/@twilio/runtime-handler/dist/dev-runtime/internal/response.js')) as {
+  Response: new () => { statusCode: number; body: unknown };
+};
+(globalThis as unknown as { Twilio: object }).Twilio = { ...twilio, Response };
+
+/** The functions' log lines go where twilio-run's would go unread: written, then dropped. */
+const sink = createWriteStream('/dev/null');
+console.log = (...args: unknown[]) => void sink.write(`${format(...args)}\n`);
+
+/** Loads a function file; `fresh` loads a new copy, with empty warm caches, as a new container would. */
+export function loadFunction(file: string, options: { fresh?: boolean } = {}): ServerlessFunctionSignature {
+  const resolved = require.resolve(path.resolve(ROOT, file));
+  if (options.fresh) delete require.cache[resolved];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(resolved) as { handler: ServerlessFunctionSignature }).handler;
+}
+
+export function contextFor(env: Record<string, string>) {
+  return {
+    DOMAIN_NAME: 'localhost:3000',
+    PATH: '/bench',
+    ...env,
+    getTwilioClient: (options: object = {}) => twilio(env.ACCOUNT_SID, env.AUTH_TOKEN, { lazyLoading: true, ...options }),
+  };
+}
+
+export function invoker(handler: ServerlessFunctionSignature, env: Record<string, string>): Invoke {
+  return (params, headers = {}) =>
+    new Promise((resolve) => {
+      const callback = (error: unknown, payload?: unknown) => {
+        if (error) return resolve({ status: 500, body: { error: String(error) } });
+        if (payload instanceof Response) return resolve({ status: payload.statusCode, body: payload.body });
+        resolve({ status: 200, body: payload });
+      };
+      void handler(contextFor(env) as never, { request: { headers, cookies: {} }, ...params } as never, callback);
+    });
+}
