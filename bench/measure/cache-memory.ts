@@ -53,12 +53,12 @@ async function fillAndWeigh(
     return heapUsed + arrayBuffers;
   };
   const before = used();
-  const cache = new WarmCache<EnrichmentResult>({ ttlMs: 60_000, maxEntries, maxBytes });
+  const cache = new WarmCache<EnrichmentResult>({ ttlMs: 60_000, maxEntries, maxBytes, sizeOf: () => entryBytes });
   const entryBytes = JSON.stringify((JSON.parse(sampleJson) as EnrichmentResult).body).length;
   const inserts = options.empty ? 0 : Math.ceil((Math.min(maxEntries, maxBytes / entryBytes) + 10) * 1.2);
   for (let i = 0; i < inserts; i += 1) {
     const value = JSON.parse(sampleJson) as EnrichmentResult;
-    await cache.get(`KD${i.toString(16).padStart(32, '0')}|all`, async () => ({ value, bytes: entryBytes, keep: true }));
+    await cache.get(`KD${i.toString(16).padStart(32, '0')}|all`, async () => ({ value, keep: true }));
   }
   const heapBytes = used() - before;
   return {

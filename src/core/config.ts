@@ -135,11 +135,13 @@ function invalid(name: SettingName, why: string): EnrichmentError {
   return new EnrichmentError('invalid_configuration', `Environment variable ${name} ${why}.`);
 }
 
-let memo: { key: string; config: Config } | undefined;
+const WATCHED = [...Object.keys(SETTINGS), ...SECRET_VARIABLES];
+let memo: { values: unknown[]; config: Config } | undefined;
 
 /** The config of this container, parsed on first use and again only if the environment changes. */
 export function configFrom(env: Env): Config {
-  const key = [...Object.keys(SETTINGS), ...SECRET_VARIABLES].map((name) => String(env[name] ?? '')).join('\u0000');
-  if (memo?.key !== key) memo = { key, config: parseConfig(env) };
-  return memo.config;
+  if (memo && WATCHED.every((name, i) => env[name] === memo!.values[i])) return memo.config;
+  const config = parseConfig(env);
+  memo = { values: WATCHED.map((name) => env[name]), config };
+  return config;
 }

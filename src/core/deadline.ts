@@ -47,10 +47,19 @@ export class Deadline {
 
   /** Settles with `work`, or rejects with a deadline error when the deadline comes first. */
   race<T>(work: Promise<T>, what: string): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const expiry = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(this.exceeded(what)), this.remaining());
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(this.exceeded(what)), this.remaining());
+      work.then(
+        (value) => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          // Passed on as thrown: callers read Twilio's status and code from it.
+          reject(error);
+        },
+      );
     });
-    return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
   }
 }

@@ -93,6 +93,7 @@ export function enrichmentCache(config: Config): WarmCache<EnrichmentResult> {
         ttlMs: config.cacheTtlMs,
         maxEntries: config.cacheMaxEntries,
         maxBytes: config.cacheMaxBytes,
+        sizeOf: (result) => Buffer.byteLength(JSON.stringify(result.body)),
       }),
     };
   return containerCache.cache;
@@ -112,20 +113,18 @@ export async function enrichInteraction(options: {
   const now = options.now ?? Date.now;
   const cache = enrichmentCache(config);
   const key = `${request.interactionSid}|${request.include.join(',')}`;
-  const { value, source } = await deadline.race(
-    cache.get(
-      key,
-      async () => {
-        const result = await fetchEnrichment(gateway, request, {
-          listLimit: config.listLimit,
-          partsDeadline: deadline.forOptionalWork(),
-          now,
-        });
-        return { value: result, bytes: Buffer.byteLength(JSON.stringify(result.body)), keep: !result.partial };
-      },
-      { fresh: request.fresh },
-    ),
-    'enriching the interaction',
+  // The invocation's own race against its deadline bounds this wait too, a coalesced one included.
+  const { value, source } = await cache.get(
+    key,
+    async () => {
+      const result = await fetchEnrichment(gateway, request, {
+        listLimit: config.listLimit,
+        partsDeadline: deadline.forOptionalWork(),
+        now,
+      });
+      return { value: result, keep: !result.partial };
+    },
+    { fresh: request.fresh },
   );
   return {
     ...value.body,

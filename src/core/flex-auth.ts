@@ -23,8 +23,10 @@ function tokenCache(config: Config): WarmCache<TokenCheck> {
       config,
       cache: new WarmCache<TokenCheck>({
         ttlMs: config.tokenCacheTtlMs,
+        // Bounded by entries: a token's claims are a few hundred bytes.
         maxEntries: 10_000,
-        maxBytes: 16 * 1024 * 1024,
+        maxBytes: 10_000,
+        sizeOf: () => 1,
       }),
     };
   return containerTokens.cache;
@@ -58,7 +60,6 @@ export async function authorizeFlexToken(options: {
     const expiresIn = value.valid && value.claims.expiresAt !== null ? value.claims.expiresAt - now() : config.tokenCacheTtlMs;
     return {
       value,
-      bytes: 256,
       keep: value.valid && expiresIn > 0,
       ttlMs: Math.max(0, Math.min(config.tokenCacheTtlMs, expiresIn)),
     };

@@ -21,13 +21,16 @@ export interface Logger {
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 const REDACTED = '[redacted]';
 
-/** Replaces each secret, as written and as JSON escapes it, with a marker. */
-export function redact(text: string, secrets: readonly string[]): string {
+/** A secret as it may appear in a line: as written, and as JSON escapes it. */
+function formsOf(secret: string): string[] {
+  const escaped = JSON.stringify(secret).slice(1, -1);
+  return escaped === secret ? [secret] : [secret, escaped];
+}
+
+/** Replaces every form of every secret with a marker. */
+export function redact(text: string, forms: readonly string[]): string {
   let result = text;
-  for (const secret of secrets) {
-    if (!secret) continue;
-    for (const form of new Set([secret, JSON.stringify(secret).slice(1, -1)])) result = result.split(form).join(REDACTED);
-  }
+  for (const form of forms) if (result.includes(form)) result = result.split(form).join(REDACTED);
   return result;
 }
 
@@ -38,7 +41,7 @@ export function createLogger(options: {
   write?: (line: string) => void;
   base?: LogFields;
 }): Logger {
-  const secrets = [...options.secrets];
+  const forms = options.secrets.filter(Boolean).flatMap(formsOf);
   const write = options.write ?? ((line: string) => console.log(line));
   const emit = (level: Exclude<LogLevel, 'silent'>, event: string, fields: LogFields = {}) => {
     if (RANK[level] < RANK[options.level]) return;
@@ -50,7 +53,7 @@ export function createLogger(options: {
       ...options.base,
       ...fields,
     });
-    write(redact(line, secrets));
+    write(redact(line, forms));
   };
   return {
     debug: (event, fields) => emit('debug', event, fields),
@@ -58,7 +61,7 @@ export function createLogger(options: {
     warn: (event, fields) => emit('warn', event, fields),
     error: (event, fields) => emit('error', event, fields),
     addSecret: (secret) => {
-      if (secret.length >= 8) secrets.push(secret);
+      if (secret.length >= 8) forms.push(...formsOf(secret));
     },
   };
 }

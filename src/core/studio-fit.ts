@@ -17,8 +17,25 @@ export function byteSize(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value), 'utf8');
 }
 
+/**
+ * A bound on byteSize(value) that is never below it, found without
+ * serializing: a UTF-16 unit of a string takes at most 6 bytes (`\uXXXX`), a
+ * number at most 24. Most answers are far under the limit by this bound, so
+ * the exact size is only computed for the few that may not be.
+ */
+export function jsonSizeBound(value: unknown): number {
+  if (typeof value === 'string') return 2 + 6 * value.length;
+  if (typeof value === 'number') return 24;
+  if (typeof value !== 'object' || value === null) return 5;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return byteSize(value);
+  let size = 2;
+  if (Array.isArray(value)) for (const item of value) size += jsonSizeBound(item) + 1;
+  else for (const key in value) size += 8 + 6 * key.length + jsonSizeBound((value as Record<string, unknown>)[key]);
+  return size;
+}
+
 export function fitWithin(payload: EnrichedInteraction, maxBytes: number): EnrichedInteraction {
-  if (byteSize(payload) <= maxBytes) return payload;
+  if (jsonSizeBound(payload) <= maxBytes || byteSize(payload) <= maxBytes) return payload;
   const trimmed = structuredClone(payload);
   const truncated: Record<string, number> = {};
   const dropped: string[] = [];

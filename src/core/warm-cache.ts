@@ -6,24 +6,20 @@ import { LRUCache } from 'lru-cache';
  * that identical concurrent requests share one upstream fetch.
  */
 
-export interface Cached<V> {
-  value: V;
-  bytes: number;
-}
-
 export type Source = 'miss' | 'hit' | 'coalesced';
 
 export class WarmCache<V extends object> {
-  private readonly entries: LRUCache<string, Cached<V>> | null;
-  private readonly inFlight = new Map<string, Promise<Cached<V>>>();
+  private readonly entries: LRUCache<string, V> | null;
+  private readonly inFlight = new Map<string, Promise<V>>();
 
-  constructor(options: { ttlMs: number; maxEntries: number; maxBytes: number }) {
+  /** `sizeOf` is asked only for a value that is kept, so a cache that is off costs no sizing. */
+  constructor(options: { ttlMs: number; maxEntries: number; maxBytes: number; sizeOf: (value: V) => number }) {
     this.entries =
       options.ttlMs > 0
-        ? new LRUCache<string, Cached<V>>({
+        ? new LRUCache<string, V>({
             max: options.maxEntries,
             maxSize: options.maxBytes,
-            sizeCalculation: (entry) => Math.max(1, entry.bytes),
+            sizeCalculation: (value) => Math.max(1, options.sizeOf(value)),
             ttl: options.ttlMs,
           })
         : null;
@@ -36,24 +32,23 @@ export class WarmCache<V extends object> {
    */
   async get(
     key: string,
-    fetch: () => Promise<{ value: V; bytes: number; keep: boolean; ttlMs?: number }>,
+    fetch: () => Promise<{ value: V; keep: boolean; ttlMs?: number }>,
     options: { fresh?: boolean } = {},
   ): Promise<{ value: V; source: Source }> {
     if (!options.fresh) {
       const cached = this.entries?.get(key);
-      if (cached) return { value: cached.value, source: 'hit' };
+      if (cached) return { value: cached, source: 'hit' };
       const pending = this.inFlight.get(key);
-      if (pending) return { value: (await pending).value, source: 'coalesced' };
+      if (pending) return { value: await pending, source: 'coalesced' };
     }
     const work = fetch().then((result) => {
-      const entry = { value: result.value, bytes: result.bytes };
       if (result.keep && this.entries && result.ttlMs !== 0)
-        this.entries.set(key, entry, result.ttlMs === undefined ? {} : { ttl: result.ttlMs });
-      return entry;
+        this.entries.set(key, result.value, result.ttlMs === undefined ? {} : { ttl: result.ttlMs });
+      return result.value;
     });
     if (!options.fresh) this.inFlight.set(key, work);
     try {
-      return { value: (await work).value, source: 'miss' };
+      return { value: await work, source: 'miss' };
     } finally {
       if (this.inFlight.get(key) === work) this.inFlight.delete(key);
     }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describeInteraction } from '../../src/core/enrich';
 import type { ChannelSummary, ConversationParticipant, EnrichedInteraction, Warning } from '../../src/core/payload';
-import { byteSize, fitWithin } from '../../src/core/studio-fit';
+import { byteSize, fitWithin, jsonSizeBound } from '../../src/core/studio-fit';
 import { seededInteraction } from '../support/seed-fixtures';
 import { assertMatchesSchema } from '../support/schema';
 
@@ -116,4 +116,17 @@ test('hundreds of failures of one kind become one warning that counts them', () 
   expect(fitted.meta.warnings.filter((w) => w.code === 'participants_unavailable')).toEqual([
     expect.objectContaining({ message: expect.stringContaining('and 499 more like it') }),
   ]);
+});
+
+test('the quick size bound is never below the real size, so a payload it lets through fits', () => {
+  fc.assert(
+    fc.property(fc.jsonValue({ maxDepth: 4 }), fc.string({ unit: 'binary' }), (json, text) => {
+      expect(jsonSizeBound(json)).toBeGreaterThanOrEqual(byteSize(json));
+      expect(jsonSizeBound({ text, list: [text, -1.7976931348623157e308, null] })).toBeGreaterThanOrEqual(
+        byteSize({ text, list: [text, -1.7976931348623157e308, null] }),
+      );
+    }),
+    { numRuns: 500 },
+  );
+  expect(jsonSizeBound({ at: new Date(0) })).toBeGreaterThanOrEqual(byteSize({ at: new Date(0) }));
 });

@@ -85,18 +85,21 @@ export function invocationHandler<T>(endpoint: string, work: Work<T>, options: C
     const incomingId = requestHeader(event, 'x-request-id');
     const requestId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
     let config: Config | undefined;
-    let logger = createLogger({
-      requestId,
-      level: 'info',
-      secrets: secretsIn(context as unknown as Record<string, unknown>),
-      base: { endpoint },
-    });
+    let logger: Logger | undefined;
+    // Until the config is read (or when it is invalid), a logger at info that still knows the secrets.
+    const log = () =>
+      (logger ??= createLogger({
+        requestId,
+        level: 'info',
+        secrets: secretsIn(context as unknown as Record<string, unknown>),
+        base: { endpoint },
+      }));
     const logFields: Record<string, unknown> = {};
     let gateway: TwilioGateway | undefined;
 
     const finish = (answer: Answer) => {
       const upstreamCalls = gateway?.upstreamCalls ?? 0;
-      logger.info('request_completed', { status: answer.status, durationMs: Date.now() - startedAt, upstreamCalls, ...logFields });
+      log().info('request_completed', { status: answer.status, durationMs: Date.now() - startedAt, upstreamCalls, ...logFields });
       respond(callback, {
         ...answer,
         headers: { ...safeHeaders(() => headers(event, config)), ...answer.headers, 'X-Request-Id': requestId },
@@ -104,14 +107,15 @@ export function invocationHandler<T>(endpoint: string, work: Work<T>, options: C
     };
     const fail = (thrown: unknown) => {
       const error = asEnrichmentError(thrown);
-      const log = error.status >= 500 ? logger.error : logger.warn;
-      log('request_failed', { code: error.code, status: error.status, ...describeError(thrown), ...logFields });
+      const write = error.status >= 500 ? log().error : log().warn;
+      write('request_failed', { code: error.code, status: error.status, ...describeError(thrown), ...logFields });
       finish({ status: error.status, body: errorBody(error, requestId) });
     };
 
     try {
       config = configFrom(context as unknown as Record<string, unknown>);
-      logger = createLogger({ requestId, level: config.logLevel, secrets: config.secrets, base: { endpoint } });
+      const configured = createLogger({ requestId, level: config.logLevel, secrets: config.secrets, base: { endpoint } });
+      logger = configured;
       const deadline = Deadline.in(config.deadlineMs - ANSWER_RESERVE_MS);
       const settings = config;
       const invocation: Invocation = {
@@ -119,10 +123,10 @@ export function invocationHandler<T>(endpoint: string, work: Work<T>, options: C
         requestId,
         startedAt,
         config: settings,
-        logger,
+        logger: configured,
         deadline,
         logFields,
-        gateway: () => (gateway ??= createGateway(context, settings, deadline, logger)),
+        gateway: () => (gateway ??= createGateway(context, settings, deadline, configured)),
       };
       const input = work.parse(event);
       const authorize = options.authorize ?? (async () => undefined);
