@@ -13,6 +13,7 @@ export interface LoggedRequest {
 }
 
 const MAX_ENTRIES = 200_000;
+const TRIM_BATCH = 20_000;
 
 export class RequestLog {
   private entries: LoggedRequest[] = [];
@@ -21,7 +22,8 @@ export class RequestLog {
   add(entry: Omit<LoggedRequest, 'seq'>): void {
     this.seq += 1;
     this.entries.push({ seq: this.seq, ...entry });
-    if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
+    // Trimmed in batches: dropping one entry per request would shift the whole log each time.
+    if (this.entries.length > MAX_ENTRIES + TRIM_BATCH) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
   }
 
   list(sinceSeq = 0): LoggedRequest[] {

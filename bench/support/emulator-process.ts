@@ -27,8 +27,7 @@ export interface EmulatorProcess {
   mintFlexToken(): Promise<string>;
   /**
    * Empties the request log (sequence numbers go on). Done before each load
-   * run: once the log holds its 200,000 entries, every request costs the
-   * emulator a shift of the whole log, which would slow it to a crawl.
+   * run, so that every run finds the emulator in the same state.
    */
   clearLog(): Promise<void>;
   stop(): Promise<void>;

@@ -1,4 +1,5 @@
 import { decide } from '../../emulator/faults';
+import { RequestLog } from '../../emulator/request-log';
 import { startTestEmulator, type TestEmulator } from '../support/emulator';
 import { rawRequest } from '../support/raw-api';
 import { validateTwilioError } from '../support/twilio-oai';
@@ -120,4 +121,25 @@ describe('admin routes', () => {
     const fetched = await rawRequest(emulator.url, 'GET', `/v1/Interactions/${sid}`, { auth: auth() });
     expect(fetched.body.webhook_ttid).not.toBe('changed');
   });
+});
+
+test('the request log keeps the newest entries up to its bound, trimming in batches', () => {
+  const log = new RequestLog();
+  const entry = {
+    at: '',
+    method: 'GET',
+    path: '/v1/Interactions',
+    query: '',
+    host: null,
+    operationId: 'FetchInteraction',
+    status: 200,
+    durationMs: 1,
+    fault: null,
+  };
+  for (let i = 0; i < 230_000; i += 1) log.add(entry);
+  const kept = log.list();
+  expect(kept.length).toBeLessThanOrEqual(220_000);
+  expect(kept.length).toBeGreaterThanOrEqual(200_000);
+  expect(kept.at(-1)!.seq).toBe(230_000);
+  expect(log.list(229_990)).toHaveLength(10);
 });
