@@ -347,7 +347,7 @@ async function main() {
   console.log(
     againstTwilio
       ? `Using ${options.envFile}: ACCOUNT_SID ${settings.ACCOUNT_SID} against Twilio itself (no emulator).`
-      : `${found ? `Settings from ${options.envFile}; ` : ''}running on the local Twilio API emulator with its placeholder credentials.`,
+      : `${found ? `Settings from ${options.envFile}; running` : 'No .env: running'} on the local Twilio API emulator with its placeholder credentials.`,
   );
   const replaced = ['ACCOUNT_SID', 'AUTH_TOKEN', 'TWILIO_API_BASE_URL'].filter((name) => emulatorPort && settings[name]);
   if (replaced.length > 0) detail(`${replaced.join(', ')} from the settings file are replaced by the emulator's.`);
