@@ -47,6 +47,15 @@ export function redirect(uri: string, baseUrl: string | null): { uri: string; fo
   return { uri: baseUrl + uri.slice(match[0].length), forwardedHost: match[1]!.toLowerCase() };
 }
 
+/**
+ * A tighter deadline for the requests sent inside withDeadline, and only those.
+ * One for the module, never one per client: every AsyncLocalStorage that has
+ * run stays registered for the life of the process and adds work to every
+ * later async operation, so one per invocation would slow a warm container
+ * down without bound.
+ */
+const scopedDeadline = new AsyncLocalStorage<Deadline>();
+
 export function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
 }
@@ -78,8 +87,6 @@ export function backoffDelay(
  */
 export class UpstreamHttpClient {
   attempts = 0;
-  /** A tighter deadline for the requests sent inside withDeadline, and only those. */
-  private readonly scopedDeadline = new AsyncLocalStorage<Deadline>();
 
   constructor(
     private readonly transport: Transport,
@@ -99,12 +106,12 @@ export class UpstreamHttpClient {
    * request sent concurrently from outside keeps the invocation's deadline.
    */
   withDeadline<T>(deadline: Deadline, work: () => Promise<T>): Promise<T> {
-    return this.scopedDeadline.run(deadline, () => deadline.race(work(), 'a bounded Twilio request'));
+    return scopedDeadline.run(deadline, () => deadline.race(work(), 'a bounded Twilio request'));
   }
 
   async request(options: RequestOptions): Promise<HttpResponse> {
     const { policy, limit, logger } = this.options;
-    const deadline = this.scopedDeadline.getStore() ?? this.options.deadline;
+    const deadline = scopedDeadline.getStore() ?? this.options.deadline;
     const target = redirect(options.uri, this.options.baseUrl);
     const headers = { ...(options.headers ?? {}), ...(target.forwardedHost ? { 'X-Forwarded-Host': target.forwardedHost } : {}) };
     const what = `${options.method.toUpperCase()} ${new URL(options.uri).pathname}`;
