@@ -16,10 +16,6 @@ export class ConcurrencyLimit {
     this.wakeWaiters();
   }
 
-  get inFlight(): number {
-    return this.active;
-  }
-
   async run<T>(deadline: Deadline, what: string, work: () => Promise<T>): Promise<T> {
     await this.acquire(deadline, what);
     try {

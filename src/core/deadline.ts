@@ -5,7 +5,7 @@ import { EnrichmentError } from './errors';
  * webhook write-back) ends this long before the invocation's deadline, so its
  * failure still leaves time to answer with what was done.
  */
-export const OPTIONAL_WORK_RESERVE_MS = 200;
+const OPTIONAL_WORK_RESERVE_MS = 200;
 
 /**
  * Time left in one invocation. Nothing the function starts (an upstream

@@ -52,7 +52,7 @@ export interface CallerOptions {
  * queueing behind other requests in a local twilio-run), which the handler
  * cannot measure but the caller's clock includes.
  */
-export const ANSWER_RESERVE_MS = 250;
+const ANSWER_RESERVE_MS = 250;
 
 type ClientFactory = (options: { httpClient: unknown; autoRetry: boolean; lazyLoading: boolean }) => Twilio;
 
