@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_AUTH_TOKEN } from '../emulator/server';
 import { readSeedFile } from '../emulator/seed';
+import { checkApiBaseUrl } from '../src/core/twilio/api-base-url';
 import { redirectedTwilioClient } from './twilio-client';
 
 const USAGE = `Usage: npm run create-interaction -- --type <type> --address <address> [options]
@@ -26,6 +27,14 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+/** The same rule as the functions' (src/core/twilio/api-base-url.ts): the credentials go to this origin. */
+function apiBaseUrl(raw: string | undefined, allowRemote: boolean): string | null {
+  if (!raw) return null;
+  const verdict = checkApiBaseUrl(raw, allowRemote);
+  if (!verdict.ok) fail(`TWILIO_API_BASE_URL ${verdict.why}.`);
+  return verdict.origin;
+}
+
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const { values } = parseArgs({
@@ -44,7 +53,7 @@ async function main(): Promise<void> {
   if (values.help) return console.log(USAGE);
   if (!values.type || !values.address) fail('--type and --address are required.');
 
-  const baseUrl = process.env.TWILIO_API_BASE_URL?.replace(/\/$/, '') || null;
+  const baseUrl = apiBaseUrl(process.env.TWILIO_API_BASE_URL, process.env.TWILIO_API_BASE_URL_ALLOW_REMOTE === 'true');
   const seed = baseUrl ? readSeedFile() : null;
   const accountSid = process.env.ACCOUNT_SID ?? process.env.TWILIO_ACCOUNT_SID ?? seed?.accountSid;
   const authToken = process.env.AUTH_TOKEN ?? process.env.TWILIO_AUTH_TOKEN ?? (seed ? DEFAULT_AUTH_TOKEN : undefined);

@@ -1,4 +1,5 @@
 import { EnrichmentError } from './errors';
+import { checkApiBaseUrl } from './twilio/api-base-url';
 
 /**
  * Every setting the functions read, with its default. The README's
@@ -7,7 +8,11 @@ import { EnrichmentError } from './errors';
 export const SETTINGS = {
   TWILIO_API_BASE_URL: {
     default: '',
-    doc: 'When set (e.g. http://127.0.0.1:4010), every request to https://*.twilio.com goes to this origin instead: the local emulator.',
+    doc: 'Local runs only: when set (e.g. http://127.0.0.1:4010), every request to https://*.twilio.com goes to this origin instead, the local emulator. Plain http only to a loopback address; never with a user name or password. `npm run deploy` refuses to upload it.',
+  },
+  TWILIO_API_BASE_URL_ALLOW_REMOTE: {
+    default: 'false',
+    doc: 'true: TWILIO_API_BASE_URL may name a host other than loopback, over https only. The account credentials go to that host.',
   },
   FLEX_ALLOWED_ORIGINS: { default: 'https://flex.twilio.com', doc: 'Comma-separated origins that get CORS headers on /interaction.' },
   FLEX_ALLOWED_ROLES: {
@@ -77,7 +82,7 @@ export function parseConfig(env: Env): Config {
   const int = (name: SettingName, min: number, max: number) => {
     const raw = read(name);
     const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < min || value > max) throw invalid(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+    if (!/^\d+$/.test(raw) || value < min || value > max) throw invalid(name, `must be a whole number from ${min} to ${max}`);
     return value;
   };
   const list = (name: SettingName) =>
@@ -86,11 +91,12 @@ export function parseConfig(env: Env): Config {
       .map((item) => item.trim())
       .filter(Boolean);
 
-  const apiBaseUrl = read('TWILIO_API_BASE_URL');
-  if (apiBaseUrl && !/^https?:\/\/[^/?#\s]+$/.test(apiBaseUrl.replace(/\/$/, '')))
-    throw invalid('TWILIO_API_BASE_URL', `must be an origin such as http://127.0.0.1:4010, got "${apiBaseUrl}"`);
-  const writeBack = read('WEBHOOK_WRITE_BACK').toLowerCase();
-  if (!['true', 'false', '1', '0'].includes(writeBack)) throw invalid('WEBHOOK_WRITE_BACK', `must be true or false, got "${writeBack}"`);
+  const bool = (name: SettingName) => {
+    const value = read(name).toLowerCase();
+    if (!['true', 'false', '1', '0'].includes(value)) throw invalid(name, 'must be true or false');
+    return value === 'true' || value === '1';
+  };
+  const apiBaseUrl = apiBaseUrlFrom(read('TWILIO_API_BASE_URL'), bool('TWILIO_API_BASE_URL_ALLOW_REMOTE'));
   const logLevel = read('LOG_LEVEL').toLowerCase() as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw invalid('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   const writeBackKey = read('WEBHOOK_WRITE_BACK_KEY');
@@ -99,7 +105,7 @@ export function parseConfig(env: Env): Config {
 
   const deadlineMs = int('REQUEST_DEADLINE_MS', 1000, 9500);
   return {
-    apiBaseUrl: apiBaseUrl ? apiBaseUrl.replace(/\/$/, '') : null,
+    apiBaseUrl,
     allowedOrigins: list('FLEX_ALLOWED_ORIGINS'),
     allowedRoles: list('FLEX_ALLOWED_ROLES'),
     deadlineMs,
@@ -116,7 +122,7 @@ export function parseConfig(env: Env): Config {
     tokenCacheTtlMs: int('FLEX_TOKEN_CACHE_TTL_MS', 0, 86_400_000),
     studioMaxBytes: int('STUDIO_MAX_RESPONSE_BYTES', 16_384, 64_000),
     listLimit: int('LIST_LIMIT', 1, 1000),
-    writeBack: writeBack === 'true' || writeBack === '1',
+    writeBack: bool('WEBHOOK_WRITE_BACK'),
     writeBackKey,
     logLevel,
     secrets: secretsIn(env),
@@ -131,6 +137,14 @@ export function secretsIn(env: Env): string[] {
   return SECRET_VARIABLES.map((name) => env[name]).filter((value): value is string => typeof value === 'string' && value.length >= 8);
 }
 
+function apiBaseUrlFrom(raw: string, allowRemote: boolean): string | null {
+  if (raw === '') return null;
+  const verdict = checkApiBaseUrl(raw, allowRemote);
+  if (!verdict.ok) throw invalid('TWILIO_API_BASE_URL', verdict.why);
+  return verdict.origin;
+}
+
+/** A setting's value is never quoted: some (a base URL with a password, a pasted token) hold secrets. */
 function invalid(name: SettingName, why: string): EnrichmentError {
   return new EnrichmentError('invalid_configuration', `Environment variable ${name} ${why}.`);
 }

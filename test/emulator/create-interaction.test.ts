@@ -53,3 +53,14 @@ test('says what is missing, with its usage, and exits 2', async () => {
   expect(noCredentials.status).toBe(2);
   expect(noCredentials.output).toContain('set ACCOUNT_SID and AUTH_TOKEN');
 });
+
+test('applies the functions’ rule to TWILIO_API_BASE_URL: no other host over http, no password, nothing sent', async () => {
+  for (const baseUrl of ['http://capture.invalid:8080', 'http://user:hunter2@127.0.0.1:4010']) {
+    emulator.clearRequests();
+    const run = await createInteraction(['--type', 'sms', '--address', '+14155550123'], { TWILIO_API_BASE_URL: baseUrl });
+    expect(run.status).toBe(2);
+    expect(run.output).toMatch(/TWILIO_API_BASE_URL (may only name a loopback|must not carry a user name)/);
+    expect(run.output).not.toContain('hunter2');
+    expect(emulator.requests()).toHaveLength(0);
+  }
+});

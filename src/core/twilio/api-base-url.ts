@@ -1,0 +1,41 @@
+/**
+ * The rule for `TWILIO_API_BASE_URL`, the switch that sends every Twilio
+ * request (with the account's Basic credentials and agents' Flex tokens) to
+ * another origin. A wrong value would hand those secrets to another host, so:
+ * plain http only to a loopback address (the local emulator), any other host
+ * only over https and only when a second setting allows it, and never
+ * userinfo. The verdict is made from the text alone: no name is resolved and
+ * nothing connects. A refusal never quotes the value, which may hold a password.
+ */
+
+export type BaseUrlVerdict = { ok: true; origin: string } | { ok: false; why: string };
+
+const LOOPBACK_NAMES = new Set(['localhost', '[::1]']);
+
+/** 127.0.0.0/8, ::1 and `localhost` (which the WHATWG URL parser keeps as a name). */
+export function isLoopbackHost(hostname: string): boolean {
+  if (LOOPBACK_NAMES.has(hostname.toLowerCase())) return true;
+  return /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+export function checkApiBaseUrl(raw: string, allowRemote: boolean): BaseUrlVerdict {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { ok: false, why: 'is not a URL; it must be an origin such as http://127.0.0.1:4010' };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, why: 'must start with http:// or https://' };
+  if (url.username !== '' || url.password !== '')
+    return { ok: false, why: 'must not carry a user name or password (the account credentials are sent on their own)' };
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '' || /[?#]$/.test(raw))
+    return { ok: false, why: 'must be an origin only (scheme, host and port), such as http://127.0.0.1:4010' };
+  const loopback = isLoopbackHost(url.hostname);
+  if (!loopback && !allowRemote)
+    return {
+      ok: false,
+      why: 'may only name a loopback address (127.0.0.1, ::1 or localhost) unless TWILIO_API_BASE_URL_ALLOW_REMOTE is true',
+    };
+  if (!loopback && url.protocol !== 'https:') return { ok: false, why: 'must use https:// for a host other than loopback' };
+  return { ok: true, origin: url.origin };
+}
