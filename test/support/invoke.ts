@@ -18,6 +18,7 @@ export function invoke(
   env: Record<string, string>,
   params: Record<string, unknown>,
   headers: Record<string, string> = {},
+  runtime: { getTwilioClient?: (options?: object) => unknown } = {},
 ): Promise<Answer> {
   const context = {
     ...env,
@@ -25,7 +26,9 @@ export function invoke(
     PATH: '/test',
     SERVICE_SID: undefined,
     ENVIRONMENT_SID: undefined,
-    getTwilioClient: (options: object = {}) => twilio(env.ACCOUNT_SID, env.AUTH_TOKEN, { lazyLoading: true, ...options }),
+    // As the local runtime builds it; `runtime` can stand in for another runtime's.
+    getTwilioClient:
+      runtime.getTwilioClient ?? ((options: object = {}) => twilio(env.ACCOUNT_SID, env.AUTH_TOKEN, { lazyLoading: true, ...options })),
   };
   return new Promise((resolve, reject) => {
     const callback = (error: unknown, response?: unknown) => {

@@ -1,12 +1,13 @@
 import type { Context, ServerlessCallback, ServerlessFunctionSignature } from '@twilio-labs/serverless-runtime-types/types';
 import { randomUUID } from 'node:crypto';
-import type { RequestClient, Twilio } from 'twilio';
+import type { RequestClient } from 'twilio';
 import { ConcurrencyLimit } from '../concurrency-limit';
 import { configFrom, secretsIn, type Config } from '../config';
 import { Deadline } from '../deadline';
 import { asEnrichmentError, EnrichmentError, errorBody } from '../errors';
 import { createLogger, describeError, type Logger } from '../logger';
 import { requestHeader, type Event } from '../request-input';
+import { twilioClientFor } from '../twilio/client-factory';
 import { TwilioGateway } from '../twilio/twilio-gateway';
 import { UpstreamHttpClient, type Transport } from '../twilio/upstream-http-client';
 import { respond, type Answer } from './respond';
@@ -53,8 +54,6 @@ export interface CallerOptions {
  * cannot measure but the caller's clock includes.
  */
 const ANSWER_RESERVE_MS = 250;
-
-type ClientFactory = (options: { httpClient: unknown; autoRetry: boolean; lazyLoading: boolean }) => Twilio;
 
 let sharedTransport: Transport | undefined;
 let sharedLimit: ConcurrencyLimit | undefined;
@@ -152,14 +151,7 @@ function createGateway(context: Context, config: Config, deadline: Deadline, log
     limit: concurrencyLimit(config),
     logger,
   });
-  let client: Twilio;
-  try {
-    // The runtime's types describe another twilio version's client; ours is the one it builds from our dependency.
-    client = (context.getTwilioClient as unknown as ClientFactory)({ httpClient: http, autoRetry: false, lazyLoading: true });
-  } catch {
-    throw new EnrichmentError('invalid_configuration', 'The Twilio client could not be created: check ACCOUNT_SID and AUTH_TOKEN.');
-  }
-  return new TwilioGateway(client, http, accountSid);
+  return new TwilioGateway(twilioClientFor(context, http, logger), http, accountSid);
 }
 
 function safeHeaders(build: () => Record<string, string>): Record<string, string> {

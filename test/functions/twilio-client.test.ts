@@ -1,0 +1,93 @@
+import dns from 'node:dns';
+import net from 'node:net';
+import twilio from 'twilio';
+import { handler as flexHandler } from '../../src/functions/interaction';
+import { handler as studioHandler } from '../../src/functions/studio/interaction.protected';
+import { handler as webhookHandler } from '../../src/functions/webhooks/interaction.protected';
+import { resetClientCheck } from '../../src/core/twilio/client-factory';
+import { startTestEmulator, type TestEmulator } from '../support/emulator';
+import { emulatorEnv } from '../support/functions-server';
+import { invoke } from '../support/invoke';
+
+/**
+ * The Twilio client the functions use, and the switch that points it at the
+ * emulator. The emulator is reachable only through the project's http client
+ * (it alone applies TWILIO_API_BASE_URL), so a 200 here proves that client
+ * carried the request: with retries, the deadline and the concurrency limit.
+ */
+
+let emulator: TestEmulator;
+let env: Record<string, string>;
+let sms: string;
+let logLines: string[];
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+  env = emulatorEnv(emulator, { CACHE_TTL_MS: '0', LOG_LEVEL: 'info' });
+  sms = emulator.seededSid('Inbound SMS');
+});
+afterAll(() => emulator.close());
+beforeEach(() => {
+  resetClientCheck();
+  logLines = [];
+  jest.spyOn(console, 'log').mockImplementation((line: string) => void logLines.push(String(line)));
+});
+afterEach(() => jest.restoreAllMocks());
+
+const events = () => logLines.map((line) => JSON.parse(line) as { event: string });
+
+describe("the runtime's getTwilioClient() is checked once per container", () => {
+  test('a runtime that hands the http client on is used as is, and nothing is logged about it', async () => {
+    const runtime = jest.fn((options: object = {}) => twilio(env.ACCOUNT_SID!, env.AUTH_TOKEN!, { lazyLoading: true, ...options }));
+    for (let i = 0; i < 2; i += 1) {
+      const answer = await invoke(studioHandler, env, { InteractionSid: sms }, {}, { getTwilioClient: runtime });
+      expect(answer.status).toBe(200);
+    }
+    expect(runtime).toHaveBeenCalledTimes(2);
+    expect(events().map((e) => e.event)).not.toContain('twilio_client_rebuilt');
+  });
+
+  test("a runtime that drops the http client is replaced by the project's own client, said once per container", async () => {
+    // What a runtime that ignores the options would return: a client on its own RequestClient, aimed at twilio.com.
+    const runtime = jest.fn(() => twilio(env.ACCOUNT_SID!, env.AUTH_TOKEN!, { lazyLoading: true }));
+    for (let i = 0; i < 3; i += 1) {
+      const answer = await invoke(studioHandler, env, { InteractionSid: sms }, {}, { getTwilioClient: runtime });
+      expect(answer.status).toBe(200);
+      expect(answer.body.interaction.sid).toBe(sms);
+    }
+    // Asked once; from then on the container does not ask again.
+    expect(runtime).toHaveBeenCalledTimes(1);
+    expect(events().filter((e) => e.event === 'twilio_client_rebuilt')).toHaveLength(1);
+  });
+});
+
+describe('TWILIO_API_BASE_URL is guarded before anything is sent', () => {
+  const calls = [
+    () => invoke(studioHandler, guarded, { InteractionSid: sms }),
+    () => invoke(webhookHandler, guarded, { EventType: 'task.created', TaskAttributes: JSON.stringify({ flexInteractionSid: sms }) }),
+    () => invoke(flexHandler, guarded, { Token: 'a-flex-token', InteractionSid: sms }),
+  ];
+  let guarded: Record<string, string>;
+
+  test.each([
+    ['a host that never resolves', 'http://capture.invalid:8080'],
+    ['another host over plain http', 'http://attacker.example'],
+    ['a loopback origin with a password', 'http://admin:hunter2-pass@127.0.0.1:4010'],
+  ])('%s: every endpoint answers invalid_configuration, with no attempt to connect', async (_name, baseUrl) => {
+    guarded = { ...env, TWILIO_API_BASE_URL: baseUrl };
+    const lookup = jest.spyOn(dns, 'lookup');
+    const connect = jest.spyOn(net.Socket.prototype, 'connect');
+    emulator.clearRequests();
+    for (const call of calls) {
+      const answer = await call();
+      expect(answer.status).toBe(500);
+      expect(answer.body.error.code).toBe('invalid_configuration');
+      expect(answer.body.error.message).toMatch(/TWILIO_API_BASE_URL/);
+      const everything = JSON.stringify(answer) + logLines.join('\n');
+      expect(everything).not.toMatch(/hunter2|admin:|capture\.invalid|attacker/);
+    }
+    expect(lookup).not.toHaveBeenCalled();
+    expect(connect).not.toHaveBeenCalled();
+    expect(emulator.requests()).toHaveLength(0);
+  });
+});
