@@ -261,3 +261,6 @@ export function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
     });
   });
 }
+
+/** For npm start's banner, which prints signed curl commands. */
+export { signatureFor } from './signatures';
