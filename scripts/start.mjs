@@ -1,6 +1,7 @@
 // npm start: builds, starts the local Twilio API emulator and `twilio-run start` on dist/ against it,
-// and prints where everything is. With real credentials in .env (ACCOUNT_SID and AUTH_TOKEN, no
-// TWILIO_API_BASE_URL) the same functions run against Twilio itself and no emulator is started.
+// behind a front door that checks X-Twilio-Signature on protected Functions as Twilio's gateway does
+// (local/front-door.ts), and prints where everything is. With real credentials in .env (ACCOUNT_SID and
+// AUTH_TOKEN, no TWILIO_API_BASE_URL) the same functions run against Twilio itself and no emulator is started.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -12,6 +13,9 @@ import util from 'node:util';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const TWILIO_RUN = path.join(root, 'node_modules/twilio-run/bin/twilio-run.js');
 const DEFAULT_FUNCTIONS_PORT = 3000;
+const DEFAULT_HOST = '127.0.0.1';
+/** Makes twilio-run's listen, which takes no host, bind 127.0.0.1: only the front door faces callers. */
+const LOOPBACK_PRELOAD = path.join(root, 'local/listen-on-loopback.cjs');
 /** The emulator's own default (emulator/server.ts). */
 const DEFAULT_EMULATOR_PORT = 4010;
 /** Where the console page reads how it was started (served as /console/config.json, protected like the page). */
@@ -20,7 +24,11 @@ const STARTUP_TIMEOUT_MS = 60_000;
 
 const USAGE = `Usage: npm start -- [options]
 
-  --port <n>           port of the functions (twilio-run), default ${DEFAULT_FUNCTIONS_PORT}
+  --port <n>           port of the functions, default ${DEFAULT_FUNCTIONS_PORT}
+  --host <address>     address the functions listen on, default ${DEFAULT_HOST} (this machine only);
+                       0.0.0.0 lets other machines call them
+  --no-signatures      let unsigned requests reach the protected functions; by default they need a
+                       valid X-Twilio-Signature, as Twilio's gateway requires once deployed
   --emulator-port <n>  port of the local Twilio API emulator, default ${DEFAULT_EMULATOR_PORT}
   --env <file>         settings file, default .env (see .env.example)
   --skip-build         serve the dist/ already built instead of building first
@@ -30,6 +38,7 @@ class StartError extends Error {}
 
 const children = [];
 let tempDir;
+let frontDoor;
 let stopping = false;
 
 function step(text) {
@@ -48,6 +57,8 @@ function readOptions() {
     ({ values } = util.parseArgs({
       options: {
         port: { type: 'string' },
+        host: { type: 'string' },
+        'no-signatures': { type: 'boolean' },
         'emulator-port': { type: 'string' },
         env: { type: 'string' },
         'skip-build': { type: 'boolean' },
@@ -67,6 +78,8 @@ function readOptions() {
   return {
     help: values.help === true,
     functionsPort: port('port', DEFAULT_FUNCTIONS_PORT),
+    host: values.host ?? DEFAULT_HOST,
+    checkSignatures: values['no-signatures'] !== true,
     emulatorPort: port('emulator-port', DEFAULT_EMULATOR_PORT),
     envFile: path.resolve(values.env ?? path.join(root, '.env')),
     envFileGiven: values.env !== undefined,
@@ -102,7 +115,7 @@ function readSettings(file, given) {
   }
 }
 
-/** Whether `port` can be listened on, checked on every interface as twilio-run listens. */
+/** Whether `port` can be listened on, checked on every interface. */
 function portIsFree(port) {
   return new Promise((resolve) => {
     const probe = createServer();
@@ -117,6 +130,18 @@ async function requireFreePort(port, what, flag) {
     `Port ${port} (${what}) is already in use, perhaps by another \`npm start\`. Stop whatever listens there ` +
       `(\`lsof -i :${port}\` names it), or pick another port: npm start -- ${flag} ${port + 1}`,
   );
+}
+
+/** A port free on loopback, for twilio-run behind the front door. */
+function freeLoopbackPort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /** Runs a child with its output collected (the last lines, for error messages) and echoed through `echo` when set. */
@@ -260,24 +285,62 @@ function writeConsoleConfig(config) {
 
 async function startFunctions(port, envFile) {
   const started = Date.now();
-  step(`Starting the functions with twilio-run on port ${port}`);
+  step(`Starting the functions with twilio-run on 127.0.0.1:${port} (loopback only, behind the front door)`);
   const nodeOptions = [process.env.NODE_OPTIONS, '--enable-source-maps'].filter(Boolean).join(' ');
-  const record = startService('twilio-run', [TWILIO_RUN, 'start', '--env', envFile, '--port', String(port)], {
-    env: { ...process.env, NODE_OPTIONS: nodeOptions, FORCE_COLOR: '0' },
-  });
-  const url = `http://localhost:${port}`;
+  const args = ['--require', LOOPBACK_PRELOAD, TWILIO_RUN, 'start', '--env', envFile, '--port', String(port)];
+  const record = startService('twilio-run', args, { env: { ...process.env, NODE_OPTIONS: nodeOptions, FORCE_COLOR: '0' } });
+  const url = `http://127.0.0.1:${port}`;
   await waitUntilReady(
     record,
     async () => (await fetch(`${url}/interaction`, { method: 'OPTIONS' })).status === 204,
     'see its output below',
   );
   detail(`ready in ${seconds(started)}`);
-  return { record, url };
+  return { record, port };
 }
 
-function banner({ url, emulator, started }) {
+/**
+ * The front door is TypeScript, loaded through tsx (imported here, once checkInstalled has found it);
+ * loading starts early, as the twilio helper takes a while.
+ */
+async function loadFrontDoor() {
+  const { tsImport } = await import('tsx/esm/api');
+  return tsImport('../local/front-door.ts', import.meta.url);
+}
+
+async function startFrontDoor(door, { host, port, functionsPort, authToken, checkSignatures }) {
+  const started = Date.now();
+  const protectedPaths = await door.protectedFunctionPaths(root, 'dist/functions', 'dist/assets');
+  step(
+    `Starting the front door on ${host}:${port}: ` +
+      (checkSignatures
+        ? `${[...protectedPaths].join(' and ')} need a valid X-Twilio-Signature, as on Twilio`
+        : 'signatures are not checked (--no-signatures)'),
+  );
+  try {
+    frontDoor = await door.startFrontDoor({
+      host,
+      port,
+      functionsPort,
+      authToken,
+      checkSignatures,
+      protectedPaths,
+      log: (line) => console.log(`[front door] ${line}`),
+    });
+  } catch (error) {
+    throw new StartError(`The front door could not listen on ${host}:${port}: ${error.message}. Pick another --port or --host.`);
+  }
+  detail(`ready in ${seconds(started)}`);
+}
+
+function banner({ url, emulator, started, host, checkSignatures, sign }) {
   const sid = emulator?.interactions[0]?.sid ?? 'KDxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx';
   const token = emulator ? emulator.token : '<an agent’s Flex token>';
+  const tokenInUse = emulator ? 'the emulator’s auth token' : 'the auth token in .env';
+  const studioUrl = `${url}/studio/interaction`;
+  const webhookUrl = `${url}/webhooks/interaction`;
+  const taskAttributes = JSON.stringify({ flexInteractionSid: sid });
+  const signature = (endpoint, params) => `-H 'X-Twilio-Signature: ${sign(endpoint, params)}'`;
   const lines = [
     '',
     emulator
@@ -290,7 +353,12 @@ function banner({ url, emulator, started }) {
     `  POST ${url}/webhooks/interaction   TaskRouter event callbacks (protected)`,
     '',
     `Console   ${url}/console/index.html`,
+    checkSignatures
+      ? `Signatures  checked on the protected endpoints with ${tokenInUse}, as Twilio's gateway does (--no-signatures turns this off)`
+      : 'Signatures  not checked (--no-signatures): protected endpoints take unsigned requests, which Twilio refuses once deployed',
   ];
+  if (host !== DEFAULT_HOST)
+    lines.push(`Listening on ${host}: other machines can call the functions (the console signs only for this one)`);
   if (emulator) {
     const first = emulator.interactions[0];
     lines.push(
@@ -302,9 +370,10 @@ function banner({ url, emulator, started }) {
   }
   lines.push(
     '',
-    'Try it (protected endpoints are not signature-checked by twilio-run locally)',
-    `  curl -s -X POST ${url}/studio/interaction -d InteractionSid=${sid} -d include=all`,
-    `  curl -s -X POST ${url}/webhooks/interaction -d EventType=task.created --data-urlencode 'TaskAttributes={"flexInteractionSid":"${sid}"}'`,
+    `Try it (the protected endpoints' curls carry an X-Twilio-Signature made with ${tokenInUse} for exactly this URL and form)`,
+    `  curl -s -X POST ${studioUrl} ${signature(studioUrl, { InteractionSid: sid, include: 'all' })} -d InteractionSid=${sid} -d include=all`,
+    `  curl -s -X POST ${webhookUrl} ${signature(webhookUrl, { EventType: 'task.created', TaskAttributes: taskAttributes })} ` +
+      `-d EventType=task.created --data-urlencode 'TaskAttributes=${taskAttributes}'`,
     `  curl -s -X POST ${url}/interaction -H 'Content-Type: application/json' -d '{"Token":"${token}","InteractionSid":"${sid}"}'`,
     emulator
       ? `  (the Flex token is ${emulator.identity}'s, minted by the emulator for 24 h: POST ${emulator.url}/__emulator/flex-tokens mints more)`
@@ -327,6 +396,7 @@ async function stopAll(exitCode) {
       return record.exited.then(() => clearTimeout(force));
     }),
   );
+  await frontDoor?.close();
   if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   process.exit(exitCode);
 }
@@ -340,6 +410,8 @@ async function main() {
   }
   checkNode();
   checkInstalled();
+  const loading = loadFrontDoor();
+  loading.catch(() => {}); // awaited once the functions run; a failure before then is not this one
   const { settings, found } = readSettings(options.envFile, options.envFileGiven);
   const againstTwilio = Boolean(settings.ACCOUNT_SID && settings.AUTH_TOKEN && !settings.TWILIO_API_BASE_URL);
   const emulatorPort = againstTwilio ? undefined : options.emulatorPort;
@@ -366,9 +438,20 @@ async function main() {
     envFile = writeFunctionsEnv({ ...settings, ACCOUNT_SID: accountSid, AUTH_TOKEN: authToken, TWILIO_API_BASE_URL: emulator.url });
   }
   writeConsoleConfig({ emulatorUrl: emulator?.url ?? null });
-  const functions = await startFunctions(options.functionsPort, envFile);
+  const functions = await startFunctions(await freeLoopbackPort(), envFile);
+  const authToken = emulator ? emulator.credentials.authToken : settings.AUTH_TOKEN;
+  const { host, checkSignatures, functionsPort: port } = options;
+  const door = await loading;
+  await startFrontDoor(door, { host, port, functionsPort: functions.port, authToken, checkSignatures });
 
-  banner({ url: functions.url, emulator, started });
+  banner({
+    url: `http://localhost:${port}`,
+    emulator,
+    started,
+    host,
+    checkSignatures,
+    sign: (url, params) => door.signatureFor(authToken, url, params),
+  });
   for (const record of children) {
     record.serving = true;
     record.echo = (line) => console.log(`[${record.name}] ${line}`);

@@ -1,18 +1,22 @@
 import { execFile } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { connect, createServer, type Server } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
+import { signatureFor, withBodyHash } from '../../local/signatures';
 import { launchChromium } from '../support/browser';
 import { freePort } from '../support/functions-server';
 import { isRunning, runNpmStart, type NpmStart } from '../support/npm-start';
 import { assertMatchesSchema } from '../support/schema';
+import { listeningAddresses } from '../support/sockets';
 
 /**
  * `npm start` end to end: the real scripts/start.mjs on free ports, its banner, the curl commands it
- * prints, the local console in headless Chromium, Ctrl-C, and its errors at start. It runs with
+ * prints, its front door (signatures on protected Functions, JSON errors, twilio-run on loopback only),
+ * the local console in headless Chromium, Ctrl-C, and its errors at start. It runs with
  * --skip-build on the dist/ that `npm test` has just built: building again would replace dist/ under
  * the suites running beside this one.
  */
@@ -20,6 +24,25 @@ import { assertMatchesSchema } from '../support/schema';
 const ROOT = path.resolve(__dirname, '../..');
 const RESULTS = path.join(ROOT, 'test-results');
 const run = promisify(execFile);
+/** The emulator's placeholder auth token, which npm start's banner prints. */
+const EMULATOR_AUTH_TOKEN = 'emulator-auth-token-000000000000';
+const SID = 'KD0b991f2d3727d40d5cc59aeb35491eb4';
+
+/** POSTs a form to `url`, signed with `token` over `signedParams` (the form itself unless told). */
+function postForm(url: string, params: Record<string, string>, options: { token?: string; signedParams?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = {};
+  if (options.token) headers['X-Twilio-Signature'] = signatureFor(options.token, url, options.signedParams ?? params);
+  return fetch(url, { method: 'POST', headers, body: new URLSearchParams(params) });
+}
+
+/** The 401 the front door answers for a protected Function without a valid signature. */
+async function expectSignatureRefusal(answer: Response) {
+  expect(answer.status).toBe(401);
+  const body = await answer.json();
+  expect(body).toEqual({ error: { code: 'invalid_signature', message: expect.any(String), status: 401 }, requestId: expect.any(String) });
+  expect(body.error.message).toContain("Twilio's gateway refuses requests to protected Functions without a valid X-Twilio-Signature");
+  return body.error.message as string;
+}
 
 describe('npm start on the emulator', () => {
   let start: NpmStart;
@@ -42,12 +65,16 @@ describe('npm start on the emulator', () => {
   const emulatorUrl = () => `http://127.0.0.1:${emulatorPort}`;
 
   test('shows its progress, then a banner with the endpoints, the console, a seeded SID and a curl for each endpoint', () => {
-    expect(banner).toMatch(/Starting the local Twilio API emulator[\s\S]*Starting the functions with twilio-run/);
+    expect(banner).toMatch(
+      /Starting the local Twilio API emulator[\s\S]*Starting the functions with twilio-run[\s\S]*Starting the front door/,
+    );
+    expect(banner).toContain('Signatures  checked on the protected endpoints with the emulator’s auth token');
     expect(banner).toContain('run against the local Twilio API emulator');
     for (const endpoint of ['/interaction', '/studio/interaction', '/webhooks/interaction'])
       expect(banner).toContain(`POST ${functionsUrl()}${endpoint} `);
     expect(banner).toContain(`Console   ${functionsUrl()}/console/index.html`);
-    expect(banner).toMatch(new RegExp(`Emulator  ${emulatorUrl()}  \\(account AC[0-9a-f]{32}, auth token \\S{32}\\)`));
+    expect(banner).toContain(`Emulator  ${emulatorUrl()}  (account `);
+    expect(banner).toMatch(new RegExp(`auth token ${EMULATOR_AUTH_TOKEN}\\)`));
     expect(banner).toMatch(/Seeded {4}KD[0-9a-f]{32} {2}\w+: /);
     expect(curlCommands(banner).map((command) => command.match(/ (http\S+)/)?.[1])).toEqual([
       `${functionsUrl()}/studio/interaction`,
@@ -66,6 +93,128 @@ describe('npm start on the emulator', () => {
       assertMatchesSchema('payload', body);
       expect(body.interaction.sid).toBe(seeded);
     }
+    // The protected ones carry a signature; without it, the same command is refused.
+    const [studio] = curlCommands(banner);
+    expect(studio).toMatch(/-H 'X-Twilio-Signature: [A-Za-z0-9+/]{27}='/);
+    const unsigned = studio!.replace(/-H 'X-Twilio-Signature: [^']+' /, '');
+    const { stdout } = await run('sh', ['-c', `${unsigned} -w '\\n%{http_code}'`], { timeout: 15_000 });
+    expect(stdout.slice(stdout.lastIndexOf('\n') + 1)).toBe('401');
+  });
+
+  describe('the front door', () => {
+    const studio = () => `${functionsUrl()}/studio/interaction`;
+    const webhook = () => `${functionsUrl()}/webhooks/interaction`;
+
+    test('refuses unsigned POSTs to both protected Functions with 401 invalid_signature, before they run', async () => {
+      const message = await expectSignatureRefusal(await postForm(studio(), { InteractionSid: SID }));
+      expect(message).toContain('has no X-Twilio-Signature header');
+      expect(message).toContain(`called as ${studio()}`);
+      await expectSignatureRefusal(
+        await postForm(webhook(), { EventType: 'task.created', TaskAttributes: JSON.stringify({ flexInteractionSid: SID }) }),
+      );
+      expect(start.output()).toMatch(/\[front door\] 401 POST \/studio\/interaction: missing signature/);
+    });
+
+    test('refuses a signature made for other parameters or with another token, and takes the right one', async () => {
+      const params = { InteractionSid: SID, include: 'all' };
+      const other = { token: EMULATOR_AUTH_TOKEN, signedParams: { InteractionSid: SID } };
+      expect(await expectSignatureRefusal(await postForm(studio(), params, other))).toContain('does not match');
+      await expectSignatureRefusal(await postForm(studio(), params, { token: 'not-the-auth-token' }));
+      const signed = await postForm(studio(), params, { token: EMULATOR_AUTH_TOKEN });
+      expect(signed.status).toBe(200);
+      expect((await signed.json()).interaction.sid).toBe(SID);
+    });
+
+    test('takes a JSON body signed through bodySHA256, and refuses one whose bodySHA256 is not its hash', async () => {
+      const body = JSON.stringify({ InteractionSid: SID });
+      const url = withBodyHash(studio(), body);
+      const headers = { 'Content-Type': 'application/json', 'X-Twilio-Signature': signatureFor(EMULATOR_AUTH_TOKEN, url) };
+      const signed = await fetch(url, { method: 'POST', headers, body });
+      expect(signed.status).toBe(200);
+      expect((await signed.json()).interaction.sid).toBe(SID);
+
+      const tampered = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ InteractionSid: SID, include: 'all' }) });
+      expect(await expectSignatureRefusal(tampered)).toContain('bodySHA256 is not the SHA-256 hex of the body');
+    });
+
+    test('takes a GET signed over its URL with the query', async () => {
+      const url = `${studio()}?InteractionSid=${SID}`;
+      const signed = await fetch(url, { headers: { 'X-Twilio-Signature': signatureFor(EMULATOR_AUTH_TOKEN, url) } });
+      expect(signed.status).toBe(200);
+      await expectSignatureRefusal(await fetch(url));
+    });
+
+    test('does not gate the public /interaction or OPTIONS preflights', async () => {
+      const answer = await fetch(`${functionsUrl()}/interaction`, { method: 'POST', body: new URLSearchParams({ InteractionSid: SID }) });
+      expect(answer.status).toBe(401);
+      expect((await answer.json()).error.code).toBe('missing_token'); // the function's own answer: it ran
+      for (const endpoint of ['/interaction', '/studio/interaction', '/webhooks/interaction'])
+        expect((await fetch(`${functionsUrl()}${endpoint}`, { method: 'OPTIONS' })).status).toBe(204);
+    });
+
+    test('answers bad JSON, an oversized body and an unknown path in the JSON envelope, with no stack or HTML', async () => {
+      const post = (body: string) =>
+        fetch(`${functionsUrl()}/interaction`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      const answers = [
+        { answer: await post('{bad'), status: 400, code: 'invalid_request' },
+        // Valid JSON that the runtime's strict parser refuses: twilio-run's own 400, with its stack, replaced.
+        { answer: await post('5'), status: 400, code: 'invalid_request' },
+        { answer: await post(' '.repeat(6 * 1024 * 1024 + 1)), status: 413, code: 'request_too_large' },
+        { answer: await fetch(`${functionsUrl()}/nothing-here`), status: 404, code: 'not_found' },
+      ];
+      for (const { answer, status, code } of answers) {
+        expect(answer.status).toBe(status);
+        expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+        const text = await answer.text();
+        expect(text).not.toMatch(/<html|<pre|\bat \S+ \(|node_modules/i);
+        expect(JSON.parse(text)).toEqual({ error: { code, message: expect.any(String), status }, requestId: expect.any(String) });
+      }
+    });
+
+    test('signs for the console only when called as localhost: another Host (a rebound DNS name) is refused', async () => {
+      const ask = (host: string) =>
+        new Promise<{ status: number; body: any }>((resolve, reject) => {
+          const request = httpRequest(
+            {
+              host: '127.0.0.1',
+              port: functionsPort,
+              path: '/__local/signature',
+              method: 'POST',
+              headers: { Host: host, 'Content-Type': 'application/json' },
+            },
+            (response) => {
+              let text = '';
+              response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+              response.on('end', () => resolve({ status: response.statusCode!, body: JSON.parse(text) }));
+            },
+          );
+          request.on('error', reject);
+          request.end(JSON.stringify({ path: '/studio/interaction', params: { InteractionSid: SID } }));
+        });
+      const local = await ask(`localhost:${functionsPort}`);
+      expect(local.status).toBe(200);
+      expect(local.body.signature).toBe(signatureFor(EMULATOR_AUTH_TOKEN, `${studio()}`, { InteractionSid: SID }));
+      await expect(ask(`attacker.example:${functionsPort}`)).resolves.toMatchObject({
+        status: 403,
+        body: { error: { code: 'forbidden' } },
+      });
+    });
+
+    test('twilio-run listens on 127.0.0.1 only, behind it; the front door on 127.0.0.1 too', async () => {
+      const internalPort = Number(/twilio-run on 127\.0\.0\.1:(\d+)/.exec(banner)?.[1]);
+      const twilioRun = start.children().find(({ command }) => /twilio-run/.test(command))!;
+      expect(listeningAddresses(twilioRun.pid)).toEqual([`127.0.0.1:${internalPort}`]);
+      expect(listeningAddresses(start.child.pid!)).toEqual([`127.0.0.1:${functionsPort}`]);
+      expect((await fetch(`http://127.0.0.1:${internalPort}/interaction`, { method: 'OPTIONS' })).status).toBe(204);
+      // From this machine's own non-loopback address, where there is one, neither port answers.
+      const external = Object.values(networkInterfaces())
+        .flat()
+        .find((address) => address && address.family === 'IPv4' && !address.internal);
+      if (external) {
+        await expect(connectsTo(external.address, internalPort)).resolves.toBe(false);
+        await expect(connectsTo(external.address, functionsPort)).resolves.toBe(false);
+      }
+    });
   });
 
   describe('the local console in headless Chromium', () => {
@@ -184,6 +333,9 @@ describe('npm start on the emulator', () => {
     expect(children.filter(({ command }) => /emulator\/cli\.ts|twilio-run/.test(command))).toHaveLength(2);
     start.child.kill('SIGINT');
     await expect(start.exited).resolves.toBe(0);
+    // tsx's esbuild service (npm start loads its front door through tsx) ends once npm start's end of its pipe closes.
+    for (let waited = 0; waited < 3000 && children.some(({ pid }) => isRunning(pid)); waited += 100)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     expect(children.filter(({ pid }) => isRunning(pid))).toEqual([]);
     await expect(fetch(`${emulatorUrl()}/__emulator/health`)).rejects.toThrow();
     await expect(fetch(`${functionsUrl()}/interaction`, { method: 'OPTIONS' })).rejects.toThrow();
@@ -236,6 +388,8 @@ describe('npm start errors at start', () => {
 });
 
 describe('npm start with real credentials in the settings file', () => {
+  const realToken = '5e0c0ffee0ddba11c0ffee0ddba11abc';
+
   test('starts the functions against Twilio itself, without an emulator, and says so', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'start-real-'));
     const envFile = path.join(dir, '.env');
@@ -244,7 +398,7 @@ describe('npm start with real credentials in the settings file', () => {
       envFile,
       [
         'ACCOUNT_SID=AC00000000000000000000000000000000',
-        `AUTH_TOKEN=${'0'.repeat(32)}`,
+        `AUTH_TOKEN=${realToken}`,
         'REQUEST_DEADLINE_MS=3000',
         'UPSTREAM_ATTEMPT_TIMEOUT_MS=1500',
         'UPSTREAM_MAX_ATTEMPTS=1',
@@ -256,21 +410,91 @@ describe('npm start with real credentials in the settings file', () => {
       const banner = await start.waitFor(/Ctrl-C stops both/);
       expect(banner).toContain('against Twilio itself (no emulator)');
       expect(banner).not.toMatch(/Starting the local Twilio API emulator|Emulator {2}http/);
-      expect(start.children().map(({ command }) => command)).toEqual(['twilio-run']);
+      expect(banner).toContain('Signatures  checked on the protected endpoints with the auth token in .env');
+      expect(
+        start
+          .children()
+          .filter(({ command }) => !/esbuild/.test(command))
+          .map(({ command }) => command),
+      ).toEqual(['twilio-run']);
 
-      const answer = await fetch(`http://localhost:${port}/studio/interaction`, {
-        method: 'POST',
-        body: new URLSearchParams({ InteractionSid: `KD${'0'.repeat(32)}` }),
-      });
+      // Signed with the real token: the front door lets it through to the function.
+      const studio = `http://localhost:${port}/studio/interaction`;
+      const params = { InteractionSid: `KD${'0'.repeat(32)}` };
+      await expectSignatureRefusal(await postForm(studio, params));
+      const answer = await postForm(studio, params, { token: realToken });
       const body = await answer.json();
       assertMatchesSchema('error', body);
       expect(['upstream_error', 'upstream_timeout', 'upstream_auth_failed', 'deadline_exceeded']).toContain(body.error.code);
+
+      // The console's files never hold the auth token: it signs through npm start instead.
+      for (const file of ['index.html', 'console.js', 'console.css', 'config.json']) {
+        const served = await fetch(`http://localhost:${port}/console/${file}`);
+        expect({ file, status: served.status }).toEqual({ file, status: 200 });
+        expect(await served.text()).not.toContain(realToken);
+      }
+      const signing = await fetch(`http://localhost:${port}/__local/signature`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ path: '/studio/interaction', params }),
+      });
+      const signed = await signing.json();
+      expect(signed).toEqual({ url: studio, signature: signatureFor(realToken, studio, params) });
+      expect(JSON.stringify(signed)).not.toContain(realToken);
     } finally {
       start.child.kill('SIGINT');
       await start.exited;
     }
   });
 });
+
+describe('npm start -- --no-signatures --host 0.0.0.0', () => {
+  test('lets unsigned requests through, says so, and listens on every interface while twilio-run stays on loopback', async () => {
+    const port = await freePort();
+    const start = runNpmStart([
+      '--skip-build',
+      '--no-signatures',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      String(port),
+      '--emulator-port',
+      String(await freePort()),
+    ]);
+    try {
+      const banner = await start.waitFor(/Ctrl-C stops both/);
+      expect(banner).toContain('signatures are not checked (--no-signatures)');
+      expect(banner).toContain('Signatures  not checked (--no-signatures)');
+      expect(banner).toContain('Listening on 0.0.0.0');
+      const answer = await postForm(`http://localhost:${port}/studio/interaction`, { InteractionSid: SID });
+      expect(answer.status).toBe(200);
+      expect((await answer.json()).interaction.sid).toBe(SID);
+
+      expect(listeningAddresses(start.child.pid!)).toEqual([`0.0.0.0:${port}`]);
+      const twilioRun = start.children().find(({ command }) => /twilio-run/.test(command))!;
+      expect(listeningAddresses(twilioRun.pid)).toEqual([expect.stringMatching(/^127\.0\.0\.1:\d+$/)]);
+    } finally {
+      start.child.kill('SIGINT');
+      await start.exited;
+    }
+  });
+});
+
+/** Whether a TCP connection to host:port is accepted. */
+function connectsTo(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 2000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
 
 /** The curl lines of the banner, as printed. */
 function curlCommands(banner: string): string[] {

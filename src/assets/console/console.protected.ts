@@ -1,7 +1,8 @@
 /**
  * The local console: pick an interaction, call an endpoint the way its real caller does, and read the
  * answer as a card next to the raw JSON. It works only under `npm start`, which writes config.json
- * beside this page (where the emulator is, if any); without it the page does nothing.
+ * beside this page (where the emulator is, if any) and signs its requests to protected Functions;
+ * without config.json the page does nothing.
  */
 import type { ErrorEnvelope } from '../../core/errors';
 import type { ChannelSummary, ConversationParticipant, EnrichedInteraction } from '../../core/payload';
@@ -217,7 +218,24 @@ async function flexToken(config: ConsoleConfig): Promise<string> {
   return minted.token;
 }
 
-/** The request each caller kind sends: Studio and TaskRouter post a form, a Flex plugin posts JSON. */
+/**
+ * The X-Twilio-Signature Twilio would send with this form. npm start's front door makes it at a route
+ * that exists only locally: the auth token stays in npm start, and the request then passes the same
+ * signature check as one from Studio or TaskRouter.
+ */
+async function signature(path: string, params: Record<string, string>): Promise<string> {
+  const response = await fetch('/__local/signature', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ path, params }),
+  });
+  const body = (await response.json().catch(() => null)) as { signature?: string; error?: { message: string } } | null;
+  if (!response.ok || !body?.signature)
+    throw new Error(`npm start did not sign the request: ${body?.error?.message ?? `HTTP ${response.status}`}`);
+  return body.signature;
+}
+
+/** The request each caller kind sends: Studio and TaskRouter post a signed form, a Flex plugin posts JSON. */
 async function requestFor(
   caller: Caller,
   sid: string,
@@ -233,10 +251,9 @@ async function requestFor(
     caller === 'webhook'
       ? withInclude({ EventType: 'task.created', TaskAttributes: JSON.stringify({ flexInteractionSid: sid }) })
       : withInclude({ InteractionSid: sid });
-  return {
-    path: caller === 'webhook' ? '/webhooks/interaction' : '/studio/interaction',
-    init: { method: 'POST', body: new URLSearchParams(fields) },
-  };
+  const path = caller === 'webhook' ? '/webhooks/interaction' : '/studio/interaction';
+  const headers = { 'X-Twilio-Signature': await signature(path, fields) };
+  return { path, init: { method: 'POST', headers, body: new URLSearchParams(fields) } };
 }
 
 function chosenInclude(): string {

@@ -1,0 +1,266 @@
+/**
+ * npm start's front door: a small HTTP server on the public port that does locally what Twilio's
+ * gateway does before a Function runs, and that `twilio-run start` does not: it refuses requests to
+ * protected Functions without a valid X-Twilio-Signature, bounds bodies at the runtime's limit,
+ * refuses unparseable JSON, and answers its own errors (and the runtime's) in the project's JSON
+ * envelope, never with a stack trace or an HTML page. Everything else is forwarded to twilio-run,
+ * which listens on loopback only. It is a local tool: nothing here is deployed.
+ */
+import { getListOfFunctionsAndAssets } from '@twilio-labs/serverless-api/dist/utils/fs';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { ErrorCode } from '../src/core/errors';
+import { checkSignature, signatureFor } from './signatures';
+
+/** @twilio/runtime-handler's body-parser limit ('6mb'), which twilio-run applies to every body. */
+export const BODY_LIMIT_BYTES = 6 * 1024 * 1024;
+/** Where the local console has its requests to protected Functions signed; it exists only here. */
+export const SIGNATURE_ROUTE = '/__local/signature';
+
+export interface FrontDoorOptions {
+  /** The address to listen on: 127.0.0.1 unless npm start is asked for another (--host). */
+  host: string;
+  port: number;
+  /** twilio-run start, listening on 127.0.0.1. */
+  functionsPort: number;
+  /** The auth token the functions run with: signatures are checked and made with it, and it never leaves this process. */
+  authToken: string;
+  /** false with npm start --no-signatures: protected Functions take unsigned requests. */
+  checkSignatures: boolean;
+  /** Paths of the protected Functions, as `protectedFunctionPaths` lists them. */
+  protectedPaths: ReadonlySet<string>;
+  log?: (line: string) => void;
+}
+
+export interface FrontDoor {
+  url: string;
+  close(): Promise<void>;
+}
+
+type FrontDoorCode = ErrorCode | 'invalid_signature' | 'request_too_large' | 'not_found' | 'functions_unavailable';
+
+interface Refusal {
+  status: number;
+  code: FrontDoorCode;
+  message: string;
+}
+
+/** The Functions the deploy tooling would publish as protected, by path, read from the built folder. */
+export async function protectedFunctionPaths(root: string, functionsFolder: string, assetsFolder: string): Promise<Set<string>> {
+  const { functions } = await getListOfFunctionsAndAssets(root, {
+    functionsFolderNames: [functionsFolder],
+    assetsFolderNames: [assetsFolder],
+  });
+  return new Set(functions.filter((fn) => fn.access === 'protected').map((fn) => fn.path));
+}
+
+/**
+ * A request target made only of the characters a URL path and query may hold. Anything else (a `#`, a
+ * backslash, raw non-ASCII bytes) could be routed by the runtime's URL parser to another path than
+ * the one checked here, so it is refused rather than guessed at.
+ */
+const PLAIN_TARGET = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/;
+
+function send(response: http.ServerResponse, refusal: Refusal, requestId = randomUUID()): void {
+  const body = JSON.stringify({ error: { code: refusal.code, message: refusal.message, status: refusal.status }, requestId });
+  response.writeHead(refusal.status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Request-Id': requestId,
+    'Content-Length': Buffer.byteLength(body),
+  });
+  response.end(body);
+}
+
+/** The whole body, or undefined once it passes the limit (the rest is read and dropped, as body-parser does). */
+function readBody(request: http.IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= BODY_LIMIT_BYTES) chunks.push(chunk);
+    });
+    request.once('end', () => resolve(size <= BODY_LIMIT_BYTES ? Buffer.concat(chunks) : undefined));
+    request.once('error', reject);
+  });
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return /^application\/json\b/i.test(contentType ?? '');
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address === '::1' || /^(::ffff:)?127\./.test(address ?? '');
+}
+
+/** An error answer twilio-run made itself, told apart by the X-Request-Id every answer of the functions carries. */
+function runtimeRefusal(status: number, path: string): Refusal {
+  if (status === 404) return { status, code: 'not_found', message: `Nothing is served at ${path}.` };
+  if (status === 413) return { status, code: 'request_too_large', message: `The body is over the Functions runtime's limit.` };
+  if (status === 403) return { status, code: 'forbidden', message: `${path} is not served to callers.` };
+  if (status < 500)
+    return {
+      status,
+      code: 'invalid_request',
+      message: `The Functions runtime could not read the request (HTTP ${status}): check its body and Content-Type.`,
+    };
+  return {
+    status,
+    code: 'internal_error',
+    message: `The function at ${path} failed without an answer of its own (HTTP ${status}); the [twilio-run] log lines say why.`,
+  };
+}
+
+export function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
+  const log = options.log ?? (() => {});
+  const agent = new http.Agent({ keepAlive: true });
+
+  function signatureRefusal(request: http.IncomingMessage, path: string, body: Buffer): Refusal | undefined {
+    const url = `http://${request.headers.host ?? ''}${request.url}`;
+    const verdict = checkSignature(options.authToken, {
+      url,
+      signature: request.headers['x-twilio-signature'] as string | undefined,
+      contentType: request.headers['content-type'],
+      body,
+    });
+    if (verdict.valid) return undefined;
+    log(`401 ${request.method} ${path}: ${verdict.reason} signature`);
+    return {
+      status: 401,
+      code: 'invalid_signature',
+      message:
+        `${path} is a protected Function: Twilio's gateway refuses requests to protected Functions without a valid ` +
+        `X-Twilio-Signature before they run, and npm start does the same (npm start -- --no-signatures turns this off). ${verdict.message}`,
+    };
+  }
+
+  /** The local console's requests to protected Functions, signed here so that the auth token never reaches the browser. */
+  function sign(request: http.IncomingMessage, response: http.ServerResponse, body: Buffer): void {
+    const hostname = new URL(`http://${request.headers.host ?? 'unknown'}`).hostname;
+    if (!isLoopback(request.socket.remoteAddress) || !['localhost', '127.0.0.1', '[::1]'].includes(hostname))
+      return send(response, {
+        status: 403,
+        code: 'forbidden',
+        message: `${SIGNATURE_ROUTE} signs only for a browser on this machine that calls it as localhost.`,
+      });
+    let asked: { path?: unknown; params?: unknown } = {};
+    try {
+      if (request.method === 'POST' && isJson(request.headers['content-type'])) asked = JSON.parse(body.toString('utf8'));
+    } catch {
+      // refused below
+    }
+    const { path, params = {} } = asked;
+    const fields = Object.entries(params ?? {});
+    if (
+      typeof path !== 'string' ||
+      !PLAIN_TARGET.test(path) ||
+      !options.protectedPaths.has(path.split('?')[0]!) ||
+      fields.some(([, value]) => typeof value !== 'string')
+    )
+      return send(response, {
+        status: 400,
+        code: 'invalid_request',
+        message: `POST ${SIGNATURE_ROUTE} takes JSON {"path": <a protected Function's path>, "params": {<form field>: <string>}}.`,
+      });
+    const url = `http://${request.headers.host}${path}`;
+    const answer = JSON.stringify({
+      url,
+      signature: signatureFor(options.authToken, url, Object.fromEntries(fields) as Record<string, string>),
+    });
+    response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    response.end(answer);
+  }
+
+  function forward(request: http.IncomingMessage, response: http.ServerResponse, path: string, body: Buffer): void {
+    const headers = { ...request.headers, 'content-length': String(body.length) };
+    delete headers['transfer-encoding'];
+    delete headers.connection;
+    const upstream = http.request({
+      host: '127.0.0.1',
+      port: options.functionsPort,
+      method: request.method,
+      path: request.url,
+      headers,
+      agent,
+    });
+    upstream.once('response', (answer) => {
+      const status = answer.statusCode ?? 502;
+      if (status >= 400 && answer.headers['x-request-id'] === undefined) {
+        answer.resume();
+        return send(response, runtimeRefusal(status, path));
+      }
+      const kept = { ...answer.headers };
+      for (const hopByHop of ['connection', 'keep-alive', 'transfer-encoding']) delete kept[hopByHop];
+      response.writeHead(status, kept);
+      answer.pipe(response);
+    });
+    upstream.once('error', (error) => {
+      log(`502 ${request.method} ${path}: twilio-run did not answer (${error.message})`);
+      if (!response.headersSent)
+        send(response, { status: 502, code: 'functions_unavailable', message: 'twilio-run did not answer: see its log lines.' });
+      else response.destroy();
+    });
+    upstream.end(body);
+  }
+
+  async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    const target = request.url ?? '';
+    if (!PLAIN_TARGET.test(target)) {
+      request.resume();
+      return send(response, { status: 400, code: 'invalid_request', message: 'The request target must be a path with an optional query.' });
+    }
+    const path = target.split('?')[0]!;
+    const body = await readBody(request);
+    if (body === undefined)
+      return send(response, {
+        status: 413,
+        code: 'request_too_large',
+        message: `The body is over the Functions runtime's limit of ${BODY_LIMIT_BYTES / 1024 / 1024} MB.`,
+      });
+    if (path === SIGNATURE_ROUTE) return sign(request, response, body);
+    if (options.checkSignatures && request.method !== 'OPTIONS' && options.protectedPaths.has(path)) {
+      const refusal = signatureRefusal(request, path, body);
+      if (refusal) return send(response, refusal);
+    }
+    if (isJson(request.headers['content-type']) && body.length > 0) {
+      try {
+        JSON.parse(body.toString('utf8'));
+      } catch (error) {
+        return send(response, {
+          status: 400,
+          code: 'invalid_request',
+          message: `The body is not valid JSON: ${(error as Error).message}.`,
+        });
+      }
+    }
+    forward(request, response, path, body);
+  }
+
+  const server = http.createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      log(`500 ${request.method} ${request.url}: ${(error as Error).message}`);
+      if (!response.headersSent)
+        send(response, { status: 500, code: 'internal_error', message: 'npm start’s front door failed: see its log.' });
+      else response.destroy();
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve({
+        url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${options.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            agent.destroy();
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}
+
+/** For npm start's banner, which prints signed curl commands. */
+export { signatureFor } from './signatures';
