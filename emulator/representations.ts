@@ -15,6 +15,9 @@ export const HOSTS = {
   conversations: 'conversations.twilio.com',
   taskrouter: 'taskrouter.twilio.com',
   iam: 'iam.twilio.com',
+  serverless: 'serverless.twilio.com',
+  /** Function and Asset Versions are uploaded to their own host. */
+  serverlessUpload: 'serverless-upload.twilio.com',
 } as const;
 export type Product = keyof typeof HOSTS;
 
@@ -23,7 +26,8 @@ export function absoluteUrl(product: Product, path: string): string {
 }
 
 const epochSeconds = (ms: number) => Math.floor(ms / 1000);
-const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+/** Twilio's ISO 8601 dates, to the second. */
+export const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 /** A task as the Interactions API embeds it in `routing.properties`: names resolved, dates in epoch seconds. */
 export function routingProperties(store: Store, task: TaskRecord): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decide, faultConfigSchema, NO_FAULTS, type FaultConfig } from './faults';
@@ -8,8 +9,11 @@ import { checkPathSids, type ApiRoute, type Method } from './routes/route';
 import { conversationsRoutes } from './routes/conversations';
 import { flexRoutes } from './routes/flex';
 import { iamRoutes } from './routes/iam';
+import { serverlessRoutes } from './routes/serverless';
 import { taskrouterRoutes } from './routes/taskrouter';
 import { readSeedFile, seededInteractions, storeFromSeed, type SeededInteraction, type SeedFile } from './seed';
+import { DEFAULT_BUILD_MS, MAX_VERSION_BYTES } from './serverless/model';
+import { deployedView } from './serverless/representations';
 import type { Store } from './store';
 import { errors, TwilioApiError } from './twilio-error';
 
@@ -26,6 +30,8 @@ export interface EmulatorOptions {
   authToken?: string;
   apiKey?: { sid: string; secret: string };
   faults?: FaultConfig;
+  /** How long a Serverless build stays `building` before it completes or fails (default 300 ms). */
+  serverlessBuildMs?: number;
 }
 
 export interface RunningEmulator {
@@ -51,8 +57,13 @@ declare module 'fastify' {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const seedFile = readSeedFile(options.seedFile);
+  const newStore = (seed: SeedFile) => {
+    const store = storeFromSeed(seed);
+    store.serverless.buildMs = options.serverlessBuildMs ?? DEFAULT_BUILD_MS;
+    return store;
+  };
   const state = {
-    store: storeFromSeed(seedFile),
+    store: newStore(seedFile),
     faults: options.faults ?? NO_FAULTS,
     inFlight: 0,
   };
@@ -72,8 +83,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   await app.register(formbody);
   installErrorHandling(app);
   installApiHooks(app, state, credentials, requestLog);
-  registerApiRoutes(app, state);
-  registerAdminRoutes(app, state, seedFile, requestLog, options.seedFile);
+  await registerApiRoutes(app, state);
+  registerAdminRoutes(app, state, seedFile, requestLog, () => newStore(readSeedFile(options.seedFile)));
 
   await app.listen({ host: options.host ?? DEFAULT_HOST, port: options.port ?? DEFAULT_PORT });
   const address = app.server.address();
@@ -99,12 +110,41 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 type State = { store: Store; faults: FaultConfig; inFlight: number };
 type Credentials = { accountSid: string; authToken: string; apiKey: { sid: string; secret: string } };
 
-const API_ROUTES: ApiRoute[] = [...flexRoutes, ...conversationsRoutes, ...taskrouterRoutes, ...iamRoutes];
+const API_ROUTES: ApiRoute[] = [...flexRoutes, ...conversationsRoutes, ...taskrouterRoutes, ...iamRoutes, ...serverlessRoutes];
 
-/** Each Twilio operation, plus a 405 for the methods its path does not serve (Twilio's code 20004). */
-function registerApiRoutes(app: FastifyInstance, state: State): void {
+/**
+ * Every Twilio operation. Uploads (multipart/form-data) are served from their
+ * own plugin context, so the multipart parser and its size limit apply to
+ * them alone; elsewhere multipart stays a 415 as before.
+ */
+async function registerApiRoutes(app: FastifyInstance, state: State): Promise<void> {
+  registerPaths(
+    app,
+    API_ROUTES.filter((route) => route.body !== 'multipart'),
+    state,
+  );
+  await app.register(async (uploads) => {
+    await uploads.register(multipart, {
+      attachFieldsToBody: 'keyValues',
+      limits: { fileSize: MAX_VERSION_BYTES, files: 1, fields: 10, parts: 11 },
+    });
+    // A body busboy cannot read is the client's fault: a 400, not a 500.
+    uploads.setErrorHandler((error: unknown, _request, reply: FastifyReply) => {
+      const labelled = error instanceof TwilioApiError || typeof (error as { statusCode?: unknown }).statusCode === 'number';
+      sendTwilioError(reply, labelled ? error : errors.badRequest(`Bad Request: ${(error as Error).message}`));
+    });
+    registerPaths(
+      uploads,
+      API_ROUTES.filter((route) => route.body === 'multipart'),
+      state,
+    );
+  });
+}
+
+/** Each path's operations, plus a 405 for the methods the path does not serve (Twilio's code 20004). */
+function registerPaths(app: FastifyInstance, apiRoutes: ApiRoute[], state: State): void {
   const byPath = new Map<string, ApiRoute[]>();
-  for (const route of API_ROUTES) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
+  for (const route of apiRoutes) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
 
   for (const [path, routes] of byPath) {
     for (const route of routes) {
@@ -123,7 +163,7 @@ function registerApiRoutes(app: FastifyInstance, state: State): void {
           checkPathSids(route, apiRequest);
           const result = route.handle(apiRequest, state.store);
           void reply.code(result.status ?? 200).headers(result.headers ?? {});
-          return result.body;
+          return result.body === undefined ? reply.send() : result.body;
         },
       });
     }
@@ -239,14 +279,16 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 }
 
 function installErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((error: unknown, _request, reply: FastifyReply) => {
-    const twilioError = asTwilioError(error);
-    void reply.code(twilioError.status).headers(twilioError.headers).send(twilioError.body);
-  });
+  app.setErrorHandler((error: unknown, _request, reply: FastifyReply) => sendTwilioError(reply, error));
   app.setNotFoundHandler((request, reply) => {
     const error = errors.notFound(request.url.split('?')[0]!);
     void reply.code(404).send(error.body);
   });
+}
+
+function sendTwilioError(reply: FastifyReply, error: unknown): void {
+  const twilioError = asTwilioError(error);
+  void reply.code(twilioError.status).headers(twilioError.headers).send(twilioError.body);
 }
 
 /** Maps fastify's own rejections (bad JSON, wrong media type, oversized body) to Twilio's error body. */
@@ -260,7 +302,7 @@ function asTwilioError(error: unknown): TwilioApiError {
   return errors.serverError(500);
 }
 
-function registerAdminRoutes(app: FastifyInstance, state: State, seedFile: SeedFile, log: RequestLog, seedPath: string | undefined): void {
+function registerAdminRoutes(app: FastifyInstance, state: State, seedFile: SeedFile, log: RequestLog, newStore: () => Store): void {
   const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Content-Type' };
   app.addHook('onSend', async (request, reply) => {
     if (request.url.startsWith('/__emulator/')) void reply.headers(cors);
@@ -329,8 +371,31 @@ function registerAdminRoutes(app: FastifyInstance, state: State, seedFile: SeedF
     },
   );
 
+  app.get('/__emulator/serverless/services', async () => deployedView(state.store.serverless));
+  app.put(
+    '/__emulator/serverless/next-build-failure',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['reason'],
+          properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } },
+        },
+      },
+    },
+    async (request) => {
+      state.store.serverless.nextBuildFailure = (request.body as { reason: string }).reason;
+      return { reason: state.store.serverless.nextBuildFailure };
+    },
+  );
+  app.delete('/__emulator/serverless/next-build-failure', async (_request, reply) => {
+    state.store.serverless.nextBuildFailure = null;
+    return reply.code(204).send();
+  });
+
   app.post('/__emulator/reset', async (_request, reply) => {
-    state.store = storeFromSeed(readSeedFile(seedPath));
+    state.store = newStore();
     state.faults = NO_FAULTS;
     log.clear();
     return reply.code(204).send();

@@ -21,6 +21,14 @@ export const SID_PREFIX = {
   worker: 'WK',
   reservation: 'WR',
   flexInstance: 'GO',
+  serverlessService: 'ZS',
+  serverlessEnvironment: 'ZE',
+  /** Functions and Assets share ZH, as their versions share ZN. */
+  serverlessFunction: 'ZH',
+  serverlessVersion: 'ZN',
+  serverlessBuild: 'ZB',
+  serverlessDeployment: 'ZD',
+  serverlessVariable: 'ZV',
 } as const;
 
 export type SidPrefix = (typeof SID_PREFIX)[keyof typeof SID_PREFIX];

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { ServerlessModel } from './serverless/model';
 import { newSid, SID_PREFIX, type SidPrefix } from './sids';
 import { errors } from './twilio-error';
 
 /**
  * The emulator's model of one Twilio account: the Flex Interactions, their
  * channels, participants and invites, the Conversations behind them and the
- * TaskRouter tasks that route them. Records hold state; representations.ts
+ * TaskRouter tasks that route them, and (in serverless/model.ts) the Serverless
+ * Services that functions are deployed to. Records hold state; representations.ts
  * turns them into the JSON Twilio answers with.
  */
 
@@ -178,6 +180,11 @@ export class Store {
   readonly conversations = new Map<string, ConversationRecord>();
   readonly conversationParticipants = new Map<string, ConversationParticipantRecord>();
   readonly flexTokens = new Map<string, FlexTokenRecord>();
+  /** Serverless Services and what is deployed to them; a part of the account with its own model. */
+  readonly serverless = new ServerlessModel(
+    (prefix) => this.mintSid(prefix),
+    () => this.now(),
+  );
 
   /** Makes new SIDs; the seed loader swaps in a deterministic one so seeded SIDs never change. */
   mintSid: (prefix: SidPrefix) => string = newSid;

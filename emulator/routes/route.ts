@@ -29,6 +29,8 @@ export interface ApiRoute {
   path: string;
   /** The SID prefix each path parameter must carry; a malformed SID is a 404, as on Twilio. */
   sids: Record<string, SidPrefix>;
+  /** How the request body arrives when it is not a form or JSON: file uploads come as multipart/form-data. */
+  body?: 'multipart';
   handle: (request: ApiRequest, store: Store) => ApiResult;
 }
 
@@ -59,6 +61,22 @@ export function formJsonObject(body: Record<string, unknown>, name: string): Rec
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw errors.invalidParameter(name, 'must be a JSON object');
   return parsed as Record<string, unknown>;
+}
+
+/** A form field that may be repeated (`FunctionVersions=ZN1&FunctionVersions=ZN2`); absent is an empty list. */
+export function formStrings(body: Record<string, unknown>, name: string): string[] {
+  const value = body[name];
+  if (value === undefined) return [];
+  const values = Array.isArray(value) ? value : [value];
+  if (!values.every((item) => typeof item === 'string')) throw errors.invalidParameter(name, 'must be text');
+  return values as string[];
+}
+
+export function formBoolean(body: Record<string, unknown>, name: string): boolean | undefined {
+  const value = formString(body, name);
+  if (value === undefined) return undefined;
+  if (value !== 'true' && value !== 'false') throw errors.invalidParameter(name, 'must be true or false');
+  return value === 'true';
 }
 
 export function formEnum<T extends string>(body: Record<string, unknown>, name: string, allowed: readonly T[]): T | undefined {

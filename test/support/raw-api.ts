@@ -12,13 +12,23 @@ export async function rawRequest(
   baseUrl: string,
   method: string,
   path: string,
-  options: { auth: Auth; form?: Record<string, string>; json?: unknown; body?: string; headers?: Record<string, string> },
+  options: {
+    auth: Auth;
+    form?: Record<string, string> | URLSearchParams;
+    json?: unknown;
+    body?: string;
+    /** multipart/form-data; fetch sets the boundary. */
+    formData?: FormData;
+    headers?: Record<string, string>;
+  },
 ): Promise<RawAnswer> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.auth !== 'none')
     headers.Authorization = `Basic ${Buffer.from(`${options.auth.user}:${options.auth.password}`).toString('base64')}`;
-  let body: string | undefined = options.body;
-  if (options.form) {
+  let body: string | FormData | undefined = options.body;
+  if (options.formData) {
+    body = options.formData;
+  } else if (options.form) {
     headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
     body = new URLSearchParams(options.form).toString();
   } else if (options.json !== undefined) {

@@ -12,7 +12,13 @@ import path from 'node:path';
  */
 
 const SPEC_DIR = path.join(path.dirname(require.resolve('@twilio-alpha/mcp/package.json')), 'twilio-oai/spec/json');
-const SPEC_FILES = ['twilio_flex_v1.json', 'twilio_conversations_v1.json', 'twilio_taskrouter_v1.json', 'twilio_iam_v1.json'];
+const SPEC_FILES = [
+  'twilio_flex_v1.json',
+  'twilio_conversations_v1.json',
+  'twilio_taskrouter_v1.json',
+  'twilio_iam_v1.json',
+  'twilio_serverless_v1.json',
+];
 const KNOWN_FORMATS = new Set(['uri', 'date-time', 'date', 'email', 'int32', 'int64', 'float', 'double']);
 
 type JsonObject = Record<string, any>;
