@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_API_KEY, DEFAULT_AUTH_TOKEN } from '../emulator/server';
 import { readSeedFile } from '../emulator/seed';
-import { ACCEPTED_RUNTIME_HANDLER_VERSIONS, SUPPORTED_RUNTIMES } from '../emulator/serverless-rules';
+import { ACCEPTED_RUNTIME_HANDLER_VERSIONS, SUPPORTED_RUNTIMES } from '../emulator/serverless/build-rules';
 import { parseConfig } from '../src/core/config';
 
 /**
@@ -143,7 +143,7 @@ export async function planDeploy(root: string, args: DeployArguments, options: {
         `(accepted: ${ACCEPTED_RUNTIME_HANDLER_VERSIONS.join(', ')}).`,
     );
   const runtime = args.runtime ?? readRuntime(root);
-  if (!SUPPORTED_RUNTIMES.includes(runtime))
+  if (!(SUPPORTED_RUNTIMES as readonly string[]).includes(runtime))
     problems.push(
       `The runtime ${runtime} takes no new builds on Twilio: set "runtime" in .twilioserverlessrc to one of ${SUPPORTED_RUNTIMES.join(', ')}.`,
     );

@@ -1,6 +1,12 @@
 import { SID_PREFIX, type SidPrefix } from '../sids';
 import { errors, TwilioApiError } from '../twilio-error';
-import { ACCEPTED_RUNTIME_HANDLER_VERSIONS, RUNTIME_HANDLER, RUNTIME_HANDLER_DOCS } from './runtime-handler';
+import {
+  ACCEPTED_RUNTIME_HANDLER_VERSIONS,
+  RETIRED_RUNTIMES,
+  RUNTIME_HANDLER,
+  RUNTIME_HANDLER_DOCS,
+  SUPPORTED_RUNTIMES,
+} from './build-rules';
 
 /**
  * The emulator's model of Twilio Serverless (Functions and Assets): Services,
@@ -15,10 +21,7 @@ export const VISIBILITIES: readonly Visibility[] = ['public', 'protected', 'priv
 export type ResourceKind = 'function' | 'asset';
 export type BuildStatus = 'building' | 'completed' | 'failed';
 
-/** Runtimes that accept new builds, and the ones Twilio has retired for new builds. */
-export const SUPPORTED_RUNTIMES = ['node22', 'node24'] as const;
 export type Runtime = (typeof SUPPORTED_RUNTIMES)[number];
-const RETIRED_RUNTIMES = ['node8', 'node10', 'node12', 'node14', 'node16', 'node18', 'node20'];
 const DEFAULT_RUNTIME: Runtime = 'node22';
 
 /** Bounds on what the emulator keeps in memory: one uploaded file, and all of them together. */

@@ -49,9 +49,9 @@ const project = (handlerVersion: string) => ({
 });
 
 test('a first deploy and a redeploy to the same service both complete', async () => {
-  const first = await client().deployProject(project('2.0.3'));
+  const first = await client().deployProject(project('2.0.1'));
   expect(first).toMatchObject({ serviceName: 'client-rehearsal', runtime: 'node22', domain: expect.stringMatching(/-dev\.twil\.io$/) });
-  const second = await client().deployProject({ ...project('2.0.3'), serviceSid: first.serviceSid, env: { REQUEST_DEADLINE_MS: '6000' } });
+  const second = await client().deployProject({ ...project('2.0.1'), serviceSid: first.serviceSid, env: { REQUEST_DEADLINE_MS: '6000' } });
   expect(second.serviceSid).toBe(first.serviceSid);
   expect(second.environmentSid).toBe(first.environmentSid);
   expect(second.buildSid).not.toBe(first.buildSid);

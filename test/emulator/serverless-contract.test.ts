@@ -100,7 +100,7 @@ describe('success answers match twilio_serverless_v1.json', () => {
     const version = await api.functionVersion(serviceSid, '/built');
     const created = await api.build(
       serviceSid,
-      buildForm({ functionVersions: [version], dependencies: [{ name: '@twilio/runtime-handler', version: '2.0.3' }], runtime: 'node22' }),
+      buildForm({ functionVersions: [version], dependencies: [{ name: '@twilio/runtime-handler', version: '2.0.1' }], runtime: 'node22' }),
     );
     expectSpecResponse('CreateBuild', created, 201);
     expect(created.body.status).toBe('building');

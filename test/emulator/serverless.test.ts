@@ -1,4 +1,6 @@
-import { ACCEPTED_RUNTIME_HANDLER_VERSIONS } from '../../emulator/serverless/runtime-handler';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ACCEPTED_RUNTIME_HANDLER_VERSIONS } from '../../emulator/serverless/build-rules';
 import { startTestEmulator, type TestEmulator } from '../support/emulator';
 import { buildForm, ServerlessCalls } from '../support/serverless';
 
@@ -20,29 +22,34 @@ const admin = async () => (await fetch(`${emulator.url}/__emulator/serverless/se
 
 test('a build is building at first, then completed, and stays so', async () => {
   const version = await api.functionVersion(serviceSid, '/settles');
-  const created = await api.build(serviceSid, buildForm({ functionVersions: [version], dependencies: handler('2.0.3') }));
+  const created = await api.build(serviceSid, buildForm({ functionVersions: [version], dependencies: handler('2.0.1') }));
   expect(created.body).toMatchObject({ status: 'building', runtime: 'node22' });
   expect(await api.settledStatus(serviceSid, created.body.sid)).toBe('completed');
   const fetched = await api.call('GET', `/v1/Services/${serviceSid}/Builds/${created.body.sid}`);
   expect(fetched.body.status).toBe('completed');
-  expect(fetched.body.dependencies).toEqual(handler('2.0.3'));
+  expect(fetched.body.dependencies).toEqual(handler('2.0.1'));
 });
 
-test.each(['2.1.0', '^2.0.3', 'latest', '2.0.4'])('@twilio/runtime-handler %s is refused at build create with 20001', async (version) => {
-  const answer = await api.build(serviceSid, buildForm({ dependencies: handler(version) }));
-  expect(answer.status).toBe(400);
-  expect(answer.body.code).toBe(20001);
-  expect(answer.body.message).toMatch(
-    new RegExp(
-      `^Some dependencies could not be validated\\. No matching version found for @twilio/runtime-handler@${version.replace(/[.^]/g, '\\$&')}\\.`,
-    ),
-  );
-});
+test.each(['2.1.0', '2.0.3', '^2.0.1', 'latest', '2.0.4'])(
+  '@twilio/runtime-handler %s is refused at build create with 20001',
+  async (version) => {
+    const answer = await api.build(serviceSid, buildForm({ dependencies: handler(version) }));
+    expect(answer.status).toBe(400);
+    expect(answer.body.code).toBe(20001);
+    expect(answer.body.message).toMatch(
+      new RegExp(
+        `^Some dependencies could not be validated\\. No matching version found for @twilio/runtime-handler@${version.replace(/[.^]/g, '\\$&')}\\.`,
+      ),
+    );
+  },
+);
 
-test('the accepted runtime-handler versions are exact versions, 2.0.3 the newest', () => {
+test("the accepted runtime-handler versions are exact versions from Twilio's list, and the project pins the first", () => {
   for (const version of ACCEPTED_RUNTIME_HANDLER_VERSIONS) expect(version).toMatch(/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/);
-  expect(ACCEPTED_RUNTIME_HANDLER_VERSIONS.at(-1)).toBe('2.0.3');
   expect(ACCEPTED_RUNTIME_HANDLER_VERSIONS).not.toContain('2.1.0');
+  expect(ACCEPTED_RUNTIME_HANDLER_VERSIONS).not.toContain('2.0.3');
+  const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
+  expect(pkg.dependencies['@twilio/runtime-handler']).toBe(ACCEPTED_RUNTIME_HANDLER_VERSIONS[0]);
 });
 
 test('node20 no longer accepts new builds; node22 and node24 do', async () => {
@@ -114,7 +121,7 @@ test('variables: created, then updated by SID; the admin view shows the environm
 
   const build = await api.build(
     serviceSid,
-    buildForm({ functionVersions: [await api.functionVersion(serviceSid, '/interaction', 'public')], dependencies: handler('2.0.3') }),
+    buildForm({ functionVersions: [await api.functionVersion(serviceSid, '/interaction', 'public')], dependencies: handler('2.0.1') }),
   );
   await api.settledStatus(serviceSid, build.body.sid);
   await api.call('POST', `/v1/Services/${serviceSid}/Environments/${environment.sid}/Deployments`, { form: { BuildSid: build.body.sid } });
@@ -130,7 +137,7 @@ test('variables: created, then updated by SID; the admin view shows the environm
       sid: build.body.sid,
       status: 'completed',
       runtime: 'node22',
-      dependencies: handler('2.0.3'),
+      dependencies: handler('2.0.1'),
       functions: [{ path: '/interaction', visibility: 'public', sid: expect.stringMatching(/^ZN/), bytes: expect.any(Number) }],
       assets: [],
       failure: null,
