@@ -22,6 +22,7 @@ export interface DeployArguments {
   passThrough: string[];
   env?: string;
   environment?: string;
+  cwd?: string;
   runtime?: string;
   username?: string;
   password?: string;
@@ -42,6 +43,7 @@ export interface DeployPlan {
 }
 
 const VALUE_FLAGS = {
+  '--cwd': 'cwd',
   '--env': 'env',
   '--environment': 'environment',
   '--to': 'environment',

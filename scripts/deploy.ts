@@ -3,15 +3,26 @@
 //   npm run deploy                                  settings from .env
 //   npm run deploy -- --environment stage           settings from .env.stage, to the "stage" environment
 //   npm run deploy -- --username SK... --password … an API key and secret instead of the account's auth token
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { planDeploy, readDeployArguments } from './deploy-preflight';
 
-const root = path.resolve(__dirname, '..');
-const TWILIO_RUN = path.join(root, 'node_modules/twilio-run/bin/twilio-run.js');
+const ROOT = path.resolve(__dirname, '..');
+const TWILIO_RUN = path.join(ROOT, 'node_modules/twilio-run/bin/twilio-run.js');
 
-async function main(): Promise<number> {
-  const plan = await planDeploy(root, readDeployArguments(process.argv.slice(2)), { rehearsal: false });
+/** A deploy sent to a local emulator instead of Twilio (npm run deploy:rehearse). */
+export interface Rehearsal {
+  emulatorUrl: string;
+  /** Node arguments that load the preload routing twilio-run's Twilio hosts to the emulator. */
+  nodeArgs: string[];
+  env: Record<string, string>;
+}
+
+/** Checks, then runs twilio-run deploy; resolves with its exit code (1 when the checks stop it). */
+export async function deploy(argv: string[], rehearsal?: Rehearsal): Promise<number> {
+  const args = readDeployArguments(argv);
+  const root = args.cwd ? path.resolve(args.cwd) : ROOT;
+  const plan = await planDeploy(root, args, { rehearsal: rehearsal !== undefined });
   const keys = Object.keys(plan.variables);
   console.log(
     [
@@ -24,14 +35,20 @@ async function main(): Promise<number> {
     console.error(`\nnpm run deploy stopped before uploading anything:\n${plan.problems.map((p) => `  - ${p}`).join('\n')}`);
     return 1;
   }
-  const result = spawnSync(process.execPath, [TWILIO_RUN, ...plan.twilioRunArgs], { cwd: root, stdio: 'inherit' });
-  return result.status ?? 1;
+  const child = spawn(process.execPath, [...(rehearsal?.nodeArgs ?? []), TWILIO_RUN, ...plan.twilioRunArgs], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...rehearsal?.env },
+  });
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`npm run deploy: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  deploy(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`npm run deploy: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
+}

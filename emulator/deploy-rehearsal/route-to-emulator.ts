@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { checkApiBaseUrl } from '../../src/core/twilio/api-base-url';
 import { redirect } from '../../src/core/twilio/upstream-http-client';
 
 /**
@@ -11,9 +12,9 @@ import { redirect } from '../../src/core/twilio/upstream-http-client';
  * host it meant in X-Forwarded-Host, as the functions' own TWILIO_API_BASE_URL
  * switch does (one `redirect()` serves both).
  *
- *   TWILIO_API_BASE_URL=http://127.0.0.1:4010 \
- *   NODE_OPTIONS="--require tsx/cjs --require ./emulator/deploy-rehearsal/route-to-emulator.ts" \
- *   npx twilio-run deploy --username <AC…> --password <token>
+ * `npm run deploy:rehearse` (scripts/deploy-rehearsal.ts) loads it, with the
+ * emulator's origin in DEPLOY_REHEARSAL_URL, which must be a loopback address:
+ * the deploy's credentials go there. Nothing deployed ever loads it.
  */
 
 interface RequestOptions {
@@ -58,5 +59,9 @@ function serverlessApiGotPath(): string {
   }
 }
 
-const origin = process.env.TWILIO_API_BASE_URL;
-if (origin) routeServerlessApiTo(origin.replace(/\/+$/, ''));
+const raw = process.env.DEPLOY_REHEARSAL_URL;
+if (raw) {
+  const verdict = checkApiBaseUrl(raw, false);
+  if (!verdict.ok) throw new Error(`DEPLOY_REHEARSAL_URL ${verdict.why}.`);
+  routeServerlessApiTo(verdict.origin);
+}

@@ -1,0 +1,130 @@
+// npm run deploy:rehearse [-- <options>] [-- <deploy flags>]: the real `npm run deploy` (its checks, then
+// `twilio-run deploy`) sent to the local emulator instead of Twilio, then what the emulator now has deployed.
+//
+//   --emulator <url>   deploy to an emulator already running (npm start's, or npm run emulator's); a second
+//                      rehearsal then redeploys to the same Service, as .twiliodeployinfo names it. Without it,
+//                      a fresh emulator is started for this rehearsal and stopped after it.
+//   --api-key          deploy with the emulator's API key and secret, as CI would with its own, instead of
+//                      the account SID and auth token
+//
+// Every other flag goes to npm run deploy (--environment, --env, --cwd, ...).
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_API_KEY, DEFAULT_AUTH_TOKEN, startEmulator } from '../emulator/server';
+import { readSeedFile } from '../emulator/seed';
+import { checkApiBaseUrl } from '../src/core/twilio/api-base-url';
+import { deploy } from './deploy';
+
+const ROOT = path.resolve(__dirname, '..');
+const PRELOAD = path.join(ROOT, 'emulator/deploy-rehearsal/route-to-emulator.ts');
+
+/** The emulator's view of what is deployed (GET /__emulator/serverless/services). */
+export interface DeployedService {
+  sid: string;
+  unique_name: string;
+  environments: Array<{
+    unique_name: string;
+    domain_name: string;
+    build: {
+      sid: string;
+      runtime: string;
+      dependencies: Array<{ name: string; version: string }>;
+      functions: Array<{ path: string; visibility: string }>;
+    } | null;
+    variables: Record<string, string>;
+  }>;
+}
+
+function takeOption(argv: string[], name: string, withValue: boolean): string | true | undefined {
+  const at = argv.findIndex((arg) => arg === name || arg.startsWith(`${name}=`));
+  if (at < 0) return undefined;
+  const [arg] = argv.splice(at, 1);
+  if (!withValue) return true;
+  if (arg!.includes('=')) return arg!.slice(arg!.indexOf('=') + 1);
+  const [value] = argv.splice(at, 1);
+  if (value === undefined) throw new Error(`${name} needs a value.`);
+  return value;
+}
+
+/** What the emulator has deployed, for the reader: per Service and environment, the live build. */
+export function describeDeployed(services: DeployedService[]): string {
+  const lines: string[] = [];
+  for (const service of services) {
+    for (const environment of service.environments) {
+      const build = environment.build;
+      lines.push(`  ${service.unique_name} (${service.sid}), environment ${environment.unique_name}: https://${environment.domain_name}`);
+      if (!build) {
+        lines.push('    nothing deployed');
+        continue;
+      }
+      lines.push(`    build ${build.sid} on ${build.runtime}`);
+      for (const fn of build.functions) lines.push(`    ${fn.visibility.padEnd(9)} ${fn.path}`);
+      lines.push(`    dependencies: ${build.dependencies.map((d) => `${d.name}@${d.version}`).join(', ')}`);
+      lines.push(`    variables: ${Object.keys(environment.variables).join(', ') || 'none'}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const given = takeOption(argv, '--emulator', true);
+  const useApiKey = takeOption(argv, '--api-key', false) === true;
+  const cwd = path.resolve(readFlag(argv, '--cwd') ?? ROOT);
+
+  let emulatorUrl: string;
+  let close = async () => undefined as void;
+  if (typeof given === 'string') {
+    const verdict = checkApiBaseUrl(given, false);
+    if (!verdict.ok) throw new Error(`--emulator ${verdict.why}.`);
+    emulatorUrl = verdict.origin;
+  } else {
+    const emulator = await startEmulator({ port: 0 });
+    emulatorUrl = emulator.url;
+    close = () => emulator.close();
+  }
+  console.log(`Rehearsing the deploy against the local emulator at ${emulatorUrl} (nothing reaches Twilio).`);
+
+  // A fresh emulator forgets its Services when it stops: leave .twiliodeployinfo as it was, or the next
+  // rehearsal would look for a Service that no longer exists.
+  const deployInfo = path.join(cwd, '.twiliodeployinfo');
+  const before = existsSync(deployInfo) ? readFileSync(deployInfo) : null;
+  const credentials = useApiKey
+    ? ['--username', DEFAULT_API_KEY.sid, '--password', DEFAULT_API_KEY.secret]
+    : ['--username', readSeedFile().accountSid, '--password', DEFAULT_AUTH_TOKEN];
+  try {
+    const code = await deploy([...argv, ...credentials], {
+      emulatorUrl,
+      nodeArgs: ['--require', require.resolve('tsx/cjs'), '--require', PRELOAD],
+      env: { DEPLOY_REHEARSAL_URL: emulatorUrl },
+    });
+    if (code === 0) {
+      const { services } = (await (await fetch(`${emulatorUrl}/__emulator/serverless/services`)).json()) as { services: DeployedService[] };
+      console.log(`\nDeployed on the emulator:\n${describeDeployed(services)}`);
+    }
+    return code;
+  } finally {
+    if (typeof given !== 'string') {
+      if (before) writeFileSync(deployInfo, before);
+      else rmSync(deployInfo, { force: true });
+    }
+    await close();
+  }
+}
+
+function readFlag(argv: string[], name: string): string | undefined {
+  const at = argv.findIndex((arg) => arg === name || arg.startsWith(`${name}=`));
+  if (at < 0) return undefined;
+  const arg = argv[at]!;
+  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[at + 1];
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(`npm run deploy:rehearse: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    },
+  );
+}

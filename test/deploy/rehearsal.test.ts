@@ -1,0 +1,141 @@
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { DeployedService } from '../../scripts/deploy-rehearsal';
+import { startTestEmulator, type TestEmulator } from '../support/emulator';
+
+/**
+ * `npm run deploy:rehearse`: the real `npm run deploy` (its checks, then the
+ * real `twilio-run deploy`) against the emulator's Serverless API, on a copy
+ * of the project with the dist/ that `npm test` built. What the emulator then
+ * has deployed is what Twilio would have.
+ */
+
+const ROOT = path.resolve(__dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
+const PKG = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+let emulator: TestEmulator;
+let project: string;
+
+beforeAll(async () => {
+  emulator = await startTestEmulator({ serverlessBuildMs: 100 });
+  project = mkdtempSync(path.join(tmpdir(), 'deploy-rehearsal-'));
+  copyProject(project);
+  writeFileSync(path.join(project, '.env'), 'LOG_LEVEL=warn\nFLEX_ALLOWED_ROLES=supervisor\n');
+  writeFileSync(path.join(project, '.env.stage'), 'LOG_LEVEL=debug\n');
+  writeFileSync(path.join(project, '.env.left-local'), 'LOG_LEVEL=warn\nTWILIO_API_BASE_URL=http://127.0.0.1:4010\n');
+});
+afterAll(() => emulator.close());
+
+/** What twilio-run deploy reads: package.json, .twilioserverlessrc, dist/, and a src/ its structure check looks for. */
+function copyProject(into: string): void {
+  for (const file of ['package.json', '.twilioserverlessrc', 'dist'])
+    cpSync(path.join(ROOT, file), path.join(into, file), { recursive: true });
+  mkdirSync(path.join(into, 'src'));
+}
+
+/** Runs a script asynchronously: the emulator answers from this same process. */
+function run(script: string, args: string[], nodeArgs: string[] = [TSX]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [...nodeArgs, script, ...args],
+      { cwd: ROOT, timeout: 90_000, env: { ...process.env, FORCE_COLOR: '0' } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+    );
+  });
+}
+
+const rehearse = (...args: string[]) => run('scripts/deploy-rehearsal.ts', ['--emulator', emulator.url, '--cwd', project, ...args]);
+
+async function deployed(): Promise<DeployedService[]> {
+  return ((await (await fetch(`${emulator.url}/__emulator/serverless/services`)).json()) as { services: DeployedService[] }).services;
+}
+
+const serverlessRequests = () => emulator.requests().filter((r) => r.host?.startsWith('serverless'));
+
+test('a first deploy publishes the three functions, on node22, with only the runtime dependencies and the .env variables', async () => {
+  const first = await rehearse();
+  expect(first.output).toContain('Serverless project successfully deployed');
+  expect(first.code).toBe(0);
+  const [service, ...others] = await deployed();
+  expect(others).toEqual([]);
+  const [dev] = service!.environments;
+  expect(dev!.build!.functions.map(({ path, visibility }) => ({ path, visibility }))).toEqual(
+    expect.arrayContaining([
+      { path: '/interaction', visibility: 'public' },
+      { path: '/studio/interaction', visibility: 'protected' },
+      { path: '/webhooks/interaction', visibility: 'protected' },
+    ]),
+  );
+  expect(dev!.build!.functions).toHaveLength(3);
+  expect(dev!.build!.runtime).toBe('node22');
+  expect(Object.fromEntries(dev!.build!.dependencies.map((d) => [d.name, d.version]))).toEqual(PKG.dependencies);
+  expect(dev!.variables).toEqual({ LOG_LEVEL: 'warn', FLEX_ALLOWED_ROLES: 'supervisor' });
+  expect(JSON.parse(readFileSync(path.join(project, '.twiliodeployinfo'), 'utf8'))).toMatchObject({
+    [`${emulator.accountSid}:us1`]: { serviceSid: service!.sid },
+  });
+}, 120_000);
+
+test('a second rehearsal redeploys to the same Service, named by .twiliodeployinfo', async () => {
+  const [before] = await deployed();
+  emulator.clearRequests();
+  const again = await rehearse();
+  expect(again.code).toBe(0);
+  const [after, ...others] = await deployed();
+  expect(others).toEqual([]);
+  expect(after!.sid).toBe(before!.sid);
+  expect(after!.environments[0]!.build!.sid).not.toBe(before!.environments[0]!.build!.sid);
+  expect(emulator.requests().map((r) => r.operationId)).not.toContain('CreateService');
+}, 120_000);
+
+test('as CI would: an API key, the Service SID, and --environment stage deploying .env.stage to its own environment', async () => {
+  // .twiliodeployinfo is keyed by account SID, so a deploy with an API key names its Service itself.
+  const [existing] = await deployed();
+  const staged = await rehearse('--api-key', '--service-sid', existing!.sid, '--environment', 'stage');
+  expect(staged.code).toBe(0);
+  const [service] = await deployed();
+  const stage = service!.environments.find((e) => e.domain_name.includes('-stage'));
+  expect(stage!.variables).toEqual({ LOG_LEVEL: 'debug' });
+  expect(stage!.build!.functions).toHaveLength(3);
+}, 120_000);
+
+test('TWILIO_API_BASE_URL in the settings file stops the deploy before anything is uploaded, and says why', async () => {
+  emulator.clearRequests();
+  const stopped = await rehearse('--env', '.env.left-local');
+  expect(stopped.code).toBe(1);
+  expect(stopped.output).toMatch(/stopped before uploading anything:\n\s+- .*TWILIO_API_BASE_URL/);
+  expect(serverlessRequests()).toEqual([]);
+}, 60_000);
+
+test("a runtime handler Twilio refuses, sent anyway by twilio-run itself, fails with Twilio's 20001 and its message", async () => {
+  const refused = mkdtempSync(path.join(tmpdir(), 'deploy-refused-'));
+  copyProject(refused);
+  writeFileSync(
+    path.join(refused, 'package.json'),
+    JSON.stringify({ ...PKG, dependencies: { ...PKG.dependencies, '@twilio/runtime-handler': '2.1.0' } }),
+  );
+  const preload = ['--require', require.resolve('tsx/cjs'), '--require', path.join(ROOT, 'emulator/deploy-rehearsal/route-to-emulator.ts')];
+  const credentials = ['--username', emulator.accountSid, '--password', emulator.authToken];
+  const twilioRun = path.join(ROOT, 'node_modules/twilio-run/bin/twilio-run.js');
+  process.env.DEPLOY_REHEARSAL_URL = emulator.url;
+  try {
+    const answer = await run(twilioRun, ['deploy', '--cwd', refused, '--service-name', 'refused-handler', ...credentials], preload);
+    expect(answer.code).not.toBe(0);
+    expect(answer.output.replace(/\s*│\s*/g, ' ')).toMatch(/20001.*No matching version found for @twilio\/runtime-handler@2\.1\.0/s);
+  } finally {
+    delete process.env.DEPLOY_REHEARSAL_URL;
+  }
+}, 120_000);
+
+test('without --emulator it starts its own, deploys, shows what is deployed, and leaves no .twiliodeployinfo behind', async () => {
+  const fresh = mkdtempSync(path.join(tmpdir(), 'deploy-rehearsal-own-'));
+  copyProject(fresh);
+  const own = await run('scripts/deploy-rehearsal.ts', ['--cwd', fresh]);
+  expect(own.code).toBe(0);
+  expect(own.output).toMatch(
+    /Deployed on the emulator:\n.*environment dev.*\n.*on node22\n\s+public\s+\/interaction\n\s+protected\s+\/studio\/interaction\n\s+protected\s+\/webhooks\/interaction/,
+  );
+  expect(existsSync(path.join(fresh, '.twiliodeployinfo'))).toBe(false);
+}, 120_000);
