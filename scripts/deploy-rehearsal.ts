@@ -58,7 +58,8 @@ export function describeDeployed(services: DeployedService[]): string {
         continue;
       }
       lines.push(`    build ${build.sid} on ${build.runtime}`);
-      for (const fn of build.functions) lines.push(`    ${fn.visibility.padEnd(9)} ${fn.path}`);
+      for (const fn of [...build.functions].sort((a, b) => a.path.localeCompare(b.path)))
+        lines.push(`    ${fn.visibility.padEnd(9)} ${fn.path}`);
       lines.push(`    dependencies: ${build.dependencies.map((d) => `${d.name}@${d.version}`).join(', ')}`);
       lines.push(`    variables: ${Object.keys(environment.variables).join(', ') || 'none'}`);
     }
