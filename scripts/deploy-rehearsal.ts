@@ -33,6 +33,7 @@ export interface DeployedService {
     } | null;
     variables: Record<string, string>;
   }>;
+  builds: Array<{ sid: string; status: string; failure: string | null }>;
 }
 
 function takeOption(argv: string[], name: string, withValue: boolean): string | true | undefined {
@@ -44,6 +45,12 @@ function takeOption(argv: string[], name: string, withValue: boolean): string | 
   const [value] = argv.splice(at, 1);
   if (value === undefined) throw new Error(`${name} needs a value.`);
   return value;
+}
+
+function failedBuildReasons(services: DeployedService[]): string[] {
+  return services.flatMap((service) =>
+    service.builds.filter((b) => b.status === 'failed').map((b) => `${b.sid}: ${b.failure ?? 'no reason'}`),
+  );
 }
 
 /** What the emulator has deployed, for the reader: per Service and environment, the live build. */
@@ -99,10 +106,10 @@ async function main(): Promise<number> {
       nodeArgs: ['--require', require.resolve('tsx/cjs'), '--require', PRELOAD],
       env: { DEPLOY_REHEARSAL_URL: emulatorUrl },
     });
-    if (code === 0) {
-      const { services } = (await (await fetch(`${emulatorUrl}/__emulator/serverless/services`)).json()) as { services: DeployedService[] };
-      console.log(`\nDeployed on the emulator:\n${describeDeployed(services)}`);
-    }
+    const { services } = (await (await fetch(`${emulatorUrl}/__emulator/serverless/services`)).json()) as { services: DeployedService[] };
+    if (code === 0) console.log(`\nDeployed on the emulator:\n${describeDeployed(services)}`);
+    // twilio-run reports a failed build as "undefined": Twilio's build resource has no reason; the emulator keeps one.
+    else for (const reason of failedBuildReasons(services)) console.error(`The emulator failed the build: ${reason}`);
     return code;
   } finally {
     if (typeof given !== 'string') {

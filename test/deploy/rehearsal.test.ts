@@ -101,6 +101,18 @@ test('as CI would: an API key, the Service SID, and --environment stage deployin
   expect(stage!.build!.functions).toHaveLength(3);
 }, 120_000);
 
+test('a build that fails is explained: twilio-run cannot say why, the rehearsal prints the reason the emulator kept', async () => {
+  await fetch(`${emulator.url}/__emulator/serverless/next-build-failure`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ reason: 'npm install failed for lru-cache' }),
+  });
+  const failed = await rehearse();
+  expect(failed.code).not.toBe(0);
+  expect(failed.output).toContain('Failed Deployment');
+  expect(failed.output).toMatch(/The emulator failed the build: ZB[0-9a-f]{32}: npm install failed for lru-cache/);
+}, 120_000);
+
 test('TWILIO_API_BASE_URL in the settings file stops the deploy before anything is uploaded, and says why', async () => {
   emulator.clearRequests();
   const stopped = await rehearse('--env', '.env.left-local');
