@@ -10,6 +10,7 @@ import { getListOfFunctionsAndAssets } from '@twilio-labs/serverless-api/dist/ut
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { ErrorCode } from '../src/core/errors';
+import { isLoopbackHost } from '../src/core/twilio/api-base-url';
 import { checkSignature, signatureFor } from './signatures';
 
 /** @twilio/runtime-handler's body-parser limit ('6mb'), which twilio-run applies to every body. */
@@ -138,7 +139,7 @@ export function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
   /** The local console's requests to protected Functions, signed here so that the auth token never reaches the browser. */
   function sign(request: http.IncomingMessage, response: http.ServerResponse, body: Buffer): void {
     const hostname = new URL(`http://${request.headers.host ?? 'unknown'}`).hostname;
-    if (!isLoopback(request.socket.remoteAddress) || !['localhost', '127.0.0.1', '[::1]'].includes(hostname))
+    if (!isLoopback(request.socket.remoteAddress) || !isLoopbackHost(hostname))
       return send(response, {
         status: 403,
         code: 'forbidden',

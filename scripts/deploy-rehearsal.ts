@@ -14,6 +14,7 @@ import { DEFAULT_API_KEY, DEFAULT_AUTH_TOKEN, startEmulator } from '../emulator/
 import { readSeedFile } from '../emulator/seed';
 import { checkApiBaseUrl } from '../src/core/twilio/api-base-url';
 import { deploy } from './deploy';
+import { readDeployArguments } from './deploy-preflight';
 
 const ROOT = path.resolve(__dirname, '..');
 const PRELOAD = path.join(ROOT, 'emulator/deploy-rehearsal/route-to-emulator.ts');
@@ -78,7 +79,7 @@ async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const given = takeOption(argv, '--emulator', true);
   const useApiKey = takeOption(argv, '--api-key', false) === true;
-  const cwd = path.resolve(readFlag(argv, '--cwd') ?? ROOT);
+  const cwd = path.resolve(readDeployArguments(argv).cwd ?? ROOT);
 
   let emulatorUrl: string;
   let close = async () => undefined as void;
@@ -102,7 +103,6 @@ async function main(): Promise<number> {
     : ['--username', readSeedFile().accountSid, '--password', DEFAULT_AUTH_TOKEN];
   try {
     const code = await deploy([...argv, ...credentials], {
-      emulatorUrl,
       nodeArgs: ['--require', require.resolve('tsx/cjs'), '--require', PRELOAD],
       env: { DEPLOY_REHEARSAL_URL: emulatorUrl },
     });
@@ -118,13 +118,6 @@ async function main(): Promise<number> {
     }
     await close();
   }
-}
-
-function readFlag(argv: string[], name: string): string | undefined {
-  const at = argv.findIndex((arg) => arg === name || arg.startsWith(`${name}=`));
-  if (at < 0) return undefined;
-  const arg = argv[at]!;
-  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[at + 1];
 }
 
 if (require.main === module) {

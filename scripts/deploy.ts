@@ -12,7 +12,6 @@ const TWILIO_RUN = path.join(ROOT, 'node_modules/twilio-run/bin/twilio-run.js');
 
 /** A deploy sent to a local emulator instead of Twilio (npm run deploy:rehearse). */
 export interface Rehearsal {
-  emulatorUrl: string;
   /** Node arguments that load the preload routing twilio-run's Twilio hosts to the emulator. */
   nodeArgs: string[];
   env: Record<string, string>;
