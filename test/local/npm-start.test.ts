@@ -229,11 +229,17 @@ describe('npm start on the emulator', () => {
       page.on('console', (message) => {
         if (message.type() === 'error') problems.push(`console: ${message.text()} ${message.location().url}`);
       });
-      await page.goto(`${functionsUrl()}/console/index.html`);
+      await openConsole(page);
     }, 30_000);
     afterAll(async () => {
       await browser?.close();
     });
+
+    /** Opens the console and waits until it has read config.json: `goto` returns at the load event, before that fetch ends. */
+    async function openConsole(target: Page) {
+      await target.goto(`${functionsUrl()}/console/index.html`);
+      await target.waitForFunction(() => !/^Loading/.test(document.querySelector('#mode')?.textContent ?? 'Loading'));
+    }
 
     async function enrichAndWait() {
       const before = await page.locator('#status').textContent();
@@ -283,7 +289,7 @@ describe('npm start on the emulator', () => {
         await bare.route('**/console/config.json', (route) => route.fulfill({ status: 404, body: 'Not found' }));
         const calls: string[] = [];
         bare.on('request', (request) => calls.push(new URL(request.url()).pathname));
-        await bare.goto(`${functionsUrl()}/console/index.html`);
+        await openConsole(bare);
         await expect(bare.locator('#mode').textContent()).resolves.toMatch(/development tool .* does nothing/);
         await expect(bare.locator('#request').isVisible()).resolves.toBe(false);
         expect(calls.filter((call) => !call.startsWith('/console/'))).toEqual([]);
