@@ -10,6 +10,7 @@ import { getListOfFunctionsAndAssets } from '@twilio-labs/serverless-api/dist/ut
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { ErrorCode } from '../src/core/errors';
+import { TOKEN_BELONGS_IN_THE_BODY } from '../src/core/request-input';
 import { isLoopbackHost } from '../src/core/twilio/api-base-url';
 import { checkSignature, signatureFor } from './signatures';
 
@@ -211,7 +212,13 @@ export function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
       request.resume();
       return send(response, { status: 400, code: 'invalid_request', message: 'The request target must be a path with an optional query.' });
     }
-    const path = target.split('?')[0]!;
+    const [path, query = ''] = target.split('?', 2) as [string, string?];
+    // twilio-run logs every URL: a token in one is refused before it gets there.
+    if (new URLSearchParams(query).has('Token')) {
+      request.resume();
+      log(`400 ${request.method} ${path}: a Flex token in the URL`);
+      return send(response, { status: 400, code: 'invalid_request', message: TOKEN_BELONGS_IN_THE_BODY });
+    }
     const body = await readBody(request);
     if (body === undefined)
       return send(response, {

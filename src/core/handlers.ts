@@ -51,7 +51,7 @@ export const enrichFromWebhook: Work<WebhookEvent> = {
       invocation.logFields.skipped = true;
       return { status: 200, body: skipped };
     }
-    const payload = await enrichFor(invocation, { interactionSid: event.interactionSid, include: event.include, fresh: false });
+    const payload = await enrichFor(invocation, { interactionSid: event.interactionSid, include: event.include, fresh: event.fresh });
     if (!invocation.config.writeBack) return { status: 200, body: payload };
     return { status: 200, body: await withWriteBack(invocation, event, payload) };
   },

@@ -35,17 +35,38 @@ export function optionalString(event: Event, name: string, maxLength = MAX_PARAM
   return value;
 }
 
-export function readInteractionSid(event: Event): string | undefined {
-  const given: Array<{ name: string; value: string }> = [];
-  for (const name of INTERACTION_SID_PARAMETERS) {
-    const value = optionalString(event, name);
-    if (value) given.push({ name, value });
+/**
+ * One value under several names (InteractionSid or interactionSid, include or
+ * Include): each name present is read and checked, and names that disagree
+ * are a 400, so no spelling quietly wins over another.
+ */
+function readUnderAliases<T>(
+  event: Event,
+  names: readonly string[],
+  read: (name: string) => T | undefined,
+  describe: (first: string, other: string) => string,
+): T | undefined {
+  let first: { name: string; value: T } | undefined;
+  for (const name of names) {
+    const value = read(name);
+    if (value === undefined) continue;
+    if (!first) first = { name, value };
+    else if (JSON.stringify(value) !== JSON.stringify(first.value))
+      throw badRequest('conflicting_parameters', name, describe(first.name, name));
   }
-  const [first] = given;
-  if (!first) return undefined;
-  const other = given.find(({ value }) => value !== first.value);
-  if (other) throw badRequest('conflicting_parameters', other.name, `${first.name} and ${other.name} name different interactions.`);
-  return checkInteractionSid(first.name, first.value);
+  return first?.value;
+}
+
+export function readInteractionSid(event: Event): string | undefined {
+  return readUnderAliases(
+    event,
+    INTERACTION_SID_PARAMETERS,
+    (name) => {
+      const value = optionalString(event, name);
+      return value ? checkInteractionSid(name, value) : undefined;
+    },
+    (first, other) => `${first} and ${other} name different interactions.`,
+  );
 }
 
 export function checkInteractionSid(parameter: string, value: string): string {
@@ -59,8 +80,17 @@ export function checkInteractionSid(parameter: string, value: string): string {
 }
 
 export function readInclude(event: Event): IncludePart[] {
-  const raw = optionalString(event, 'include', 200) ?? optionalString(event, 'Include', 200);
-  if (raw === undefined || raw.trim() === '') return [];
+  const include = readUnderAliases(
+    event,
+    ['include', 'Include'],
+    (name) => parseInclude(name, optionalString(event, name, 200)),
+    (first, other) => `${first} and ${other} ask for different parts.`,
+  );
+  return include ?? [];
+}
+
+function parseInclude(name: string, raw: string | undefined): IncludePart[] | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
   const parts = new Set<IncludePart>();
   for (const token of raw.split(',').map((part) => part.trim().toLowerCase())) {
     if (token === '') continue;
@@ -69,8 +99,8 @@ export function readInclude(event: Event): IncludePart[] {
     else
       throw badRequest(
         'invalid_include',
-        'include',
-        `include may list ${INCLUDE_PARTS.join(', ')} or all; "${token.slice(0, 40)}" is not one of them.`,
+        name,
+        `${name} may list ${INCLUDE_PARTS.join(', ')} or all; "${token.slice(0, 40)}" is not one of them.`,
       );
   }
   if (parts.has('participants')) parts.add('channels');
@@ -106,6 +136,7 @@ export interface WebhookEvent {
   taskSid: string | undefined;
   workspaceSid: string | undefined;
   include: IncludePart[];
+  fresh: boolean;
 }
 
 /**
@@ -133,6 +164,7 @@ export function readWebhookEvent(event: Event): WebhookEvent {
     taskSid: taskSid || undefined,
     workspaceSid: workspaceSid || undefined,
     include: readInclude(event),
+    fresh: readBoolean(event, 'fresh'),
   };
 }
 
@@ -158,20 +190,64 @@ function interactionSidInTaskAttributes(event: Event): string | undefined {
   return checkInteractionSid('TaskAttributes.flexInteractionSid', sid);
 }
 
-/** A Flex token as a Flex plugin sends it: the `Token` parameter. */
-export function readFlexToken(event: Event): string | undefined {
+/**
+ * A Flex token as a Flex plugin sends it: `Token` in the body of a POST.
+ * URLs are logged (by the runtime, proxies and browsers' histories), so a
+ * token that cannot have come in the body is refused: the runtime merges the
+ * query into the same event, and a request with no body, or one too short to
+ * hold the token, must have carried it in the URL.
+ */
+export const TOKEN_BELONGS_IN_THE_BODY = 'Send Token in the body of a POST (form or JSON), never in the URL: URLs are written to logs.';
+
+export function readFlexToken(event: Event, headers: RequestHeaders): string | undefined {
   const token = optionalString(event, 'Token', 16_384);
-  return token === undefined || token.trim() === '' ? undefined : token.trim();
+  if (token === undefined || token.trim() === '') return undefined;
+  if (!couldBeInBody(token, headers)) throw badRequest('invalid_request', 'Token', TOKEN_BELONGS_IN_THE_BODY);
+  return token.trim();
 }
 
-/** Request headers as the Functions runtime passes them in `event.request.headers` (lower-case names). */
-export function requestHeader(event: Event, name: string): string | undefined {
+function couldBeInBody(value: string, headers: RequestHeaders): boolean {
+  if (headerValue(headers, 'content-type') === undefined) return false;
+  const length = headerValue(headers, 'content-length');
+  // A chunked body carries no length; it is a body all the same.
+  return length === undefined || Number(length) >= value.length;
+}
+
+export type RequestHeaders = Readonly<Record<string, string | readonly string[]>>;
+
+/**
+ * The request's headers, as the runtime passes them in `event.request`
+ * (lower-case names). The runtime spreads the query and the body over that
+ * object, so a parameter named `request` would replace the real headers: an
+ * event whose `request` is not the runtime's `{ headers, cookies }` is refused.
+ * An event without one (a handler called directly) has no headers.
+ */
+export function readRequestHeaders(event: Event): RequestHeaders {
   const request = event.request;
-  if (typeof request !== 'object' || request === null) return undefined;
-  const headers = (request as { headers?: unknown }).headers;
-  if (typeof headers !== 'object' || headers === null) return undefined;
-  const value = (headers as Record<string, unknown>)[name];
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
-  return undefined;
+  if (request === undefined) return {};
+  if (!isRecord(request) || !isHeaders(request.headers) || !isRecord(request.cookies))
+    throw badRequest(
+      'invalid_request',
+      'request',
+      "request is the name the Functions runtime gives the request's headers and cookies: send no parameter named request.",
+    );
+  return request.headers;
+}
+
+export function headerValue(headers: RequestHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return typeof value === 'string' ? value : value?.[0];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isHeaders(value: unknown): value is RequestHeaders {
+  return (
+    isRecord(value) &&
+    Object.values(value).every(
+      (header) => typeof header === 'string' || (Array.isArray(header) && header.every((item) => typeof item === 'string')),
+    )
+  );
 }

@@ -164,6 +164,46 @@ describe('bad input is a 400 that names the problem, before anything is sent ups
     expect(emulator.requests()).toEqual([]);
   });
 
+  const endpoints = ['/studio/interaction', '/interaction', '/webhooks/interaction'];
+
+  test.each(endpoints)(
+    '%s: one value under two names must agree (InteractionSid and interactionSid, include and Include)',
+    async (path) => {
+      const token = { Token: emulator.mintFlexToken() };
+      const other = 'KD' + 'a'.repeat(32);
+      const twoSids = await call('POST', path, { json: { ...token, InteractionSid: sms, interactionSid: other } });
+      expect(expectError(twoSids, 400, 'conflicting_parameters').parameter).toBe('interactionSid');
+      const bogusInclude = await call('POST', `${path}?include=task`, { json: { ...token, InteractionSid: sms, Include: 'bogus' } });
+      expect(expectError(bogusInclude, 400, 'invalid_include').parameter).toBe('Include');
+      const twoIncludes = await call('POST', path, { json: { ...token, InteractionSid: sms, include: 'task', Include: 'channels' } });
+      expectError(twoIncludes, 400, 'conflicting_parameters');
+      expect(emulator.requests()).toEqual([]);
+    },
+  );
+
+  test.each(endpoints)('%s: a body field named request cannot stand in for the request headers', async (path) => {
+    const answer = await call('POST', path, {
+      json: {
+        Token: emulator.mintFlexToken(),
+        InteractionSid: sms,
+        request: { headers: { origin: 'https://flex.twilio.com', 'x-request-id': 'spoofed-request-id' } },
+      },
+      headers: { Origin: 'https://evil.example' },
+    });
+    expect(expectError(answer, 400, 'invalid_request').parameter).toBe('request');
+    expect(answer.headers.get('x-request-id')).not.toBe('spoofed-request-id');
+    expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+    expect(emulator.requests()).toEqual([]);
+  });
+
+  test.each(endpoints)('%s: fresh must be true or false', async (path) => {
+    for (const fresh of ['yes', '2']) {
+      const answer = await call('POST', path, { form: { Token: emulator.mintFlexToken(), InteractionSid: sms, fresh } });
+      expect(expectError(answer, 400, 'invalid_request').parameter).toBe('fresh');
+    }
+    expect(emulator.requests()).toEqual([]);
+  });
+
   test('an interaction that does not exist is a 404 with Twilio’s code', async () => {
     const error = expectError(
       await call('POST', '/studio/interaction', { form: { InteractionSid: 'KD' + '0'.repeat(32) } }),
@@ -188,6 +228,18 @@ describe('/interaction (Flex plugins: the Flex token is checked with Twilio IAM 
   test('form-encoded, as a plugin using URLSearchParams sends it', async () => {
     const token = emulator.mintFlexToken();
     expectPayload(await call('POST', '/interaction', { form: { Token: token, InteractionSid: sms } }));
+  });
+
+  test('a token in the URL is a 400 that says it belongs in the POST body, and nothing is sent to IAM', async () => {
+    const token = emulator.mintFlexToken();
+    const inQuery = await call('POST', `/interaction?Token=${token}`, { json: { InteractionSid: sms } });
+    expect(expectError(inQuery, 400, 'invalid_request')).toMatchObject({
+      parameter: 'Token',
+      message: expect.stringMatching(/body of a POST/),
+    });
+    const byGet = await call('GET', `/interaction?Token=${token}&InteractionSid=${sms}`);
+    expect(expectError(byGet, 400, 'invalid_request').parameter).toBe('Token');
+    expect(emulator.requests()).toEqual([]);
   });
 
   test('no token: 401 and nothing fetched', async () => {

@@ -152,6 +152,15 @@ describe('npm start on the emulator', () => {
         expect((await fetch(`${functionsUrl()}${endpoint}`, { method: 'OPTIONS' })).status).toBe(204);
     });
 
+    test('refuses a Flex token in the URL before twilio-run can log it', async () => {
+      const secret = 'eyJ-a-token-that-must-not-be-logged';
+      const answer = await fetch(`${functionsUrl()}/interaction?Token=${secret}&InteractionSid=${SID}`);
+      expect(answer.status).toBe(400);
+      expect((await answer.json()).error).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/body of a POST/) });
+      expect(start.output()).toMatch(/\[front door\] 400 GET \/interaction: a Flex token in the URL/);
+      expect(start.output()).not.toContain(secret);
+    });
+
     test('answers bad JSON, an oversized body and an unknown path in the JSON envelope, with no stack or HTML', async () => {
       const post = (body: string) =>
         fetch(`${functionsUrl()}/interaction`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });

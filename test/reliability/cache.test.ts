@@ -64,6 +64,17 @@ describe('enrichments', () => {
     expect(calls()).toEqual({ FetchInteraction: 1 });
   });
 
+  test('the webhook honours fresh=true like the other endpoints', async () => {
+    const sid = emulator.seededSid('Web chat');
+    const webhook = (fields: Record<string, string>) =>
+      rawRequest(functions.url, 'POST', '/webhooks/interaction', { auth: 'none', form: fields });
+    await webhook({ InteractionSid: sid });
+    emulator.clearRequests();
+    expect((await webhook({ InteractionSid: sid })).body.meta.cache).toBe('hit');
+    expect((await webhook({ InteractionSid: sid, fresh: 'true' })).body.meta).toMatchObject({ cache: 'bypass', upstreamCalls: 1 });
+    expect(calls()).toEqual({ FetchInteraction: 1 });
+  });
+
   test(`an entry lives CACHE_TTL_MS (${CACHE_TTL_MS} ms), then the next request fetches again`, async () => {
     const sid = emulator.seededSid('Email');
     await studio({ InteractionSid: sid });

@@ -11,7 +11,8 @@ export interface Answer {
 /**
  * Calls a function handler the way the Functions runtime does: a context
  * holding the environment and getTwilioClient(), an event with the caller's
- * parameters and request headers, and a callback.
+ * parameters and request headers, and a callback. The parameters arrive as a
+ * JSON POST body unless `headers` says otherwise.
  */
 export function invoke(
   handler: ServerlessFunctionSignature,
@@ -36,6 +37,8 @@ export function invoke(
       const recorded = response as RecordedResponse;
       resolve({ status: recorded.statusCode, headers: recorded.headers, body: recorded.body });
     };
-    void handler(context as never, { request: { headers, cookies: {} }, ...params } as never, callback);
+    const body = JSON.stringify(params);
+    const postHeaders = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers };
+    void handler(context as never, { request: { headers: postHeaders, cookies: {} }, ...params } as never, callback);
   });
 }

@@ -1,5 +1,5 @@
 import { EnrichmentError } from '../../src/core/errors';
-import { readEnrichmentRequest, readFlexToken, readWebhookEvent } from '../../src/core/request-input';
+import { readEnrichmentRequest, readFlexToken, readRequestHeaders, readWebhookEvent } from '../../src/core/request-input';
 
 const SID = 'KD0b991f2d3727d40d5cc59aeb35491eb4';
 const OTHER = 'KD40ef7a98525f5fc1d8d0d3205c13745e';
@@ -68,6 +68,18 @@ describe('include', () => {
     expect(refused.message).toContain('"recordings"');
     expect(refused.message).toContain('channels, participants, conversation, task');
   });
+
+  test('include and Include must agree: neither spelling quietly wins', () => {
+    expect(readEnrichmentRequest({ InteractionSid: SID, include: 'task', Include: 'TASK' }).include).toEqual(['task']);
+    expect(refusal(() => readEnrichmentRequest({ InteractionSid: SID, include: 'task', Include: 'bogus' }))).toMatchObject({
+      code: 'invalid_include',
+      parameter: 'Include',
+    });
+    expect(refusal(() => readEnrichmentRequest({ InteractionSid: SID, include: 'task', Include: 'channels' }))).toMatchObject({
+      code: 'conflicting_parameters',
+      parameter: 'Include',
+    });
+  });
 });
 
 test('fresh is true or false', () => {
@@ -91,7 +103,13 @@ describe('webhook events', () => {
       taskSid: taskRouterEvent.TaskSid,
       workspaceSid: taskRouterEvent.WorkspaceSid,
       include: [],
+      fresh: false,
     });
+  });
+
+  test('fresh is read and checked as on the other endpoints', () => {
+    expect(readWebhookEvent({ ...taskRouterEvent, fresh: 'true' }).fresh).toBe(true);
+    for (const fresh of ['yes', '2', []]) expect(refusal(() => readWebhookEvent({ ...taskRouterEvent, fresh })).parameter).toBe('fresh');
   });
 
   test('an event without an interaction is not an error: the SID is simply absent', () => {
@@ -110,8 +128,42 @@ describe('webhook events', () => {
   });
 });
 
-test('the Flex token is the Token parameter, trimmed; empty counts as missing', () => {
-  expect(readFlexToken({ Token: ' eyJ.a.b ' })).toBe('eyJ.a.b');
-  expect(readFlexToken({ Token: '  ' })).toBeUndefined();
-  expect(refusal(() => readFlexToken({ Token: ['a', 'b'] })).parameter).toBe('Token');
+describe('the Flex token', () => {
+  const jsonPost = { 'content-type': 'application/json', 'content-length': '120' };
+
+  test('is the Token parameter of a POST body, trimmed; empty counts as missing', () => {
+    expect(readFlexToken({ Token: ' eyJ.a.b ' }, jsonPost)).toBe('eyJ.a.b');
+    expect(readFlexToken({ Token: '  ' }, jsonPost)).toBeUndefined();
+    expect(refusal(() => readFlexToken({ Token: ['a', 'b'] }, jsonPost)).parameter).toBe('Token');
+    // A chunked body has no Content-Length, and is a body all the same.
+    expect(readFlexToken({ Token: 'eyJ.a.b' }, { 'content-type': 'application/x-www-form-urlencoded' })).toBe('eyJ.a.b');
+  });
+
+  test('a token that cannot have come in the body came in the URL: 400 that says where it belongs', () => {
+    const token = 'eyJ' + 'a'.repeat(300);
+    // No body at all: a GET, or a POST without one.
+    expect(refusal(() => readFlexToken({ Token: token }, {}))).toMatchObject({ code: 'invalid_request', parameter: 'Token' });
+    // A body shorter than the token: the token was in the query string.
+    const refused = refusal(() => readFlexToken({ Token: token }, { 'content-type': 'application/json', 'content-length': '2' }));
+    expect(refused.message).toMatch(/body of a POST/);
+  });
+});
+
+describe('the request headers', () => {
+  const runtimeRequest = { headers: { origin: 'https://flex.twilio.com', 'x-request-id': ['req-12345678', 'other'] }, cookies: {} };
+
+  test('are what the runtime passes in event.request', () => {
+    expect(readRequestHeaders({ request: runtimeRequest })).toBe(runtimeRequest.headers);
+    expect(readRequestHeaders({})).toEqual({});
+  });
+
+  test.each([
+    ['headers without cookies', { headers: { origin: 'https://evil.example', 'x-request-id': 'spoofed-id' } }],
+    ['a string', 'spoofed'],
+    ['an array', [runtimeRequest]],
+    ['a header that is not text', { headers: { origin: { nested: true } }, cookies: {} }],
+    ['cookies that are not an object', { headers: {}, cookies: 'a=b' }],
+  ])('a body or query field named request (%s) shadows them: 400', (_name, request) => {
+    expect(refusal(() => readRequestHeaders({ request }))).toMatchObject({ code: 'invalid_request', parameter: 'request' });
+  });
 });

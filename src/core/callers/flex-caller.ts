@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { authorizeFlexToken } from '../flex-auth';
-import { readFlexToken, requestHeader, type Event } from '../request-input';
+import { headerValue, readFlexToken, type RequestHeaders } from '../request-input';
 import { invocationHandler, type Work } from './invocation';
 
 /**
@@ -13,7 +13,7 @@ import { invocationHandler, type Work } from './invocation';
 export function flexCaller<T>(work: Work<T>) {
   return invocationHandler('flex', work, {
     authorize: async (invocation) => {
-      const token = readFlexToken(invocation.event);
+      const token = readFlexToken(invocation.event, invocation.headers);
       if (token) invocation.logger.addSecret(token);
       const claims = await authorizeFlexToken({
         token,
@@ -28,8 +28,8 @@ export function flexCaller<T>(work: Work<T>) {
   });
 }
 
-export function corsHeaders(event: Event, config: Config | undefined): Record<string, string> {
-  const origin = requestHeader(event, 'origin');
+export function corsHeaders(requestHeaders: RequestHeaders, config: Config | undefined): Record<string, string> {
+  const origin = headerValue(requestHeaders, 'origin');
   const allowed = config?.allowedOrigins ?? [];
   if (!origin || !(allowed.includes(origin) || allowed.includes('*'))) return { Vary: 'Origin' };
   return {

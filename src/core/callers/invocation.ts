@@ -6,7 +6,7 @@ import { configFrom, secretsIn, type Config } from '../config';
 import { Deadline } from '../deadline';
 import { asEnrichmentError, EnrichmentError, errorBody } from '../errors';
 import { createLogger, describeError, type Logger } from '../logger';
-import { requestHeader, type Event } from '../request-input';
+import { headerValue, readRequestHeaders, type Event, type RequestHeaders } from '../request-input';
 import { twilioClientFor } from '../twilio/client-factory';
 import { TwilioGateway } from '../twilio/twilio-gateway';
 import { UpstreamHttpClient, type Transport } from '../twilio/upstream-http-client';
@@ -19,6 +19,8 @@ import { respond, type Answer } from './respond';
  */
 export interface Invocation {
   event: Event;
+  /** The headers the runtime passed, checked by readRequestHeaders. */
+  headers: RequestHeaders;
   requestId: string;
   startedAt: number;
   config: Config;
@@ -44,7 +46,7 @@ export interface CallerOptions {
   /** Runs after parse and before run (Flex token validation). */
   authorize?: (invocation: Invocation) => Promise<void>;
   /** Headers on every answer, errors included (CORS for Flex). */
-  headers?: (event: Event, config: Config | undefined) => Record<string, string>;
+  headers?: (requestHeaders: RequestHeaders, config: Config | undefined) => Record<string, string>;
 }
 
 /**
@@ -81,7 +83,15 @@ export function invocationHandler<T>(endpoint: string, work: Work<T>, options: C
   return (context: Context, rawEvent: unknown, callback: ServerlessCallback) => {
     const startedAt = Date.now();
     const event: Event = typeof rawEvent === 'object' && rawEvent !== null ? (rawEvent as Event) : {};
-    const incomingId = requestHeader(event, 'x-request-id');
+    // A malformed `request` is refused in the try below; until then, no header is trusted.
+    let requestHeaders: RequestHeaders = {};
+    let malformedRequest: unknown;
+    try {
+      requestHeaders = readRequestHeaders(event);
+    } catch (thrown) {
+      malformedRequest = thrown;
+    }
+    const incomingId = headerValue(requestHeaders, 'x-request-id');
     const requestId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
     let config: Config | undefined;
     let logger: Logger | undefined;
@@ -101,7 +111,7 @@ export function invocationHandler<T>(endpoint: string, work: Work<T>, options: C
       log().info('request_completed', { status: answer.status, durationMs: Date.now() - startedAt, upstreamCalls, ...logFields });
       respond(callback, {
         ...answer,
-        headers: { ...safeHeaders(() => headers(event, config)), ...answer.headers, 'X-Request-Id': requestId },
+        headers: { ...safeHeaders(() => headers(requestHeaders, config)), ...answer.headers, 'X-Request-Id': requestId },
       });
     };
     const fail = (thrown: unknown) => {
@@ -112,6 +122,7 @@ export function invocationHandler<T>(endpoint: string, work: Work<T>, options: C
     };
 
     try {
+      if (malformedRequest) throw malformedRequest;
       config = configFrom(context as unknown as Record<string, unknown>);
       const configured = createLogger({ requestId, level: config.logLevel, secrets: config.secrets, base: { endpoint } });
       logger = configured;
@@ -119,6 +130,7 @@ export function invocationHandler<T>(endpoint: string, work: Work<T>, options: C
       const settings = config;
       const invocation: Invocation = {
         event,
+        headers: requestHeaders,
         requestId,
         startedAt,
         config: settings,
