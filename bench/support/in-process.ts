@@ -58,6 +58,9 @@ export function invoker(handler: ServerlessFunctionSignature, env: Record<string
         if (payload instanceof Response) return resolve({ status: payload.statusCode, body: payload.body });
         resolve({ status: 200, body: payload });
       };
-      void handler(contextFor(env) as never, { request: { headers, cookies: {} }, ...params } as never, callback);
+      // The parameters arrive as a JSON POST body, as twilio-run passes one.
+      const body = JSON.stringify(params);
+      const postHeaders = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers };
+      void handler(contextFor(env) as never, { request: { headers: postHeaders, cookies: {} }, ...params } as never, callback);
     });
 }
