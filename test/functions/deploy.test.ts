@@ -57,6 +57,8 @@ test('the runtime handler is pinned to an exact version; twilio, lru-cache and j
 
 // Bundled, jsonc-parser's UMD build would fail at run time on requires esbuild cannot follow.
 test('bundles require only Node built-ins and runtime dependencies, and load twilio and jsonc-parser only when used', () => {
+  const webhook = readFileSync(path.join(ROOT, 'dist/functions/webhooks/interaction.protected.js'), 'utf8');
+  expect(webhook).toMatch(/require\("jsonc-parser"\)/);
   for (const file of BUNDLES) {
     const bundlePath = path.join(ROOT, 'dist/functions', file);
     const required = [...readFileSync(bundlePath, 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]!);
