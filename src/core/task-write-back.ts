@@ -39,14 +39,16 @@ function jsonText(): typeof JsonText {
   return require('jsonc-parser') as typeof JsonText;
 }
 
-type Merged = { attributes: string; changed: boolean } | { refused: 'attributes_not_json' | 'other_interaction' };
+type Merged =
+  { attributes: string; changed: boolean } | { refused: 'attributes_not_json' | 'task_without_interaction' | 'other_interaction' };
 
 /**
  * The attributes text with `summary` under `key`, every other byte as it was:
  * numbers a JavaScript parser would round, duplicate keys and spacing belong
  * to other integrations. Refused when the text is not a strict JSON object, or
- * when a flexInteractionSid names another interaction in any of its
- * occurrences (readers differ on which duplicate wins).
+ * when the task is not this interaction's: its flexInteractionSid is missing,
+ * or names another interaction in any of its occurrences (readers differ on
+ * which duplicate wins).
  */
 export function mergeSummary(attributes: string | null, key: string, summary: Record<string, unknown>): Merged {
   const text = attributes || '{}';
@@ -55,7 +57,8 @@ export function mergeSummary(attributes: string | null, key: string, summary: Re
   const json = jsonText();
   const members = topLevelMembers(json.parseTree(text));
   const owners = members.filter((member) => member.key === 'flexInteractionSid').map((member) => json.getNodeValue(member.value));
-  if (owners.some((owner) => typeof owner === 'string' && owner !== summary.interactionSid)) return { refused: 'other_interaction' };
+  if (!owners.some((owner) => typeof owner === 'string' && owner !== '')) return { refused: 'task_without_interaction' };
+  if (owners.some((owner) => owner !== summary.interactionSid)) return { refused: 'other_interaction' };
 
   const written = JSON.stringify(summary);
   const ours = members.filter((member) => member.key === key).map((member) => member.value);

@@ -156,7 +156,7 @@ test('a summary someone changed is written again, keeping their other keys', asy
   expect(after.note_0).toBe('written by integration 0');
 });
 
-describe("others' attributes", () => {
+describe("others' attributes and others' tasks", () => {
   /** The seeded task of an interaction, its attributes replaced by `attributes`, exactly as given. */
   function taskOf(label: string, attributes: string) {
     const interaction = emulator.store.interactions.get(emulator.seededSid(label))!;
@@ -190,5 +190,19 @@ describe("others' attributes", () => {
     const summary = JSON.stringify(JSON.parse(after).enrichment);
     expect(after).toBe(`${others.slice(0, -2)},"enrichment": ${summary} }`);
     expect(JSON.parse(summary)).toMatchObject({ interactionSid, channel: { type: 'whatsapp' } });
+  });
+
+  test("a task whose attributes name no interaction is another conversation's: nothing is written, and the answer warns", async () => {
+    const others = '{"crmId":12345678901234567890,"note":"a task of another conversation"}';
+    const task = taskOf('Web chat', others);
+    emulator.clearRequests();
+
+    const answer = await postFor(emulator.seededSid('WhatsApp asking'), task);
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.writeBack).toMatchObject({ outcome: 'task_without_interaction', taskSid: task.sid });
+    expect(answer.body.meta.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'write_back_failed' })]));
+    expect(emulator.countByOperation().UpdateTask).toBeUndefined();
+    expect(await attributesText(task)).toBe(others);
   });
 });

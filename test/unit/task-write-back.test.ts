@@ -6,7 +6,7 @@ import type { TaskResource, TwilioGateway } from '../../src/core/twilio/twilio-g
 /** A task that someone else rewrites before every write of ours (or not at all). */
 function busyTask(options: { othersWriteFirst: boolean }) {
   let revision = 0;
-  let attributes = JSON.stringify({ theirs: 0 });
+  let attributes = JSON.stringify({ flexInteractionSid: 'KD1', theirs: 0 });
   const writes: string[] = [];
   const gateway = {
     fetchTask: async () => ({ sid: 'WT1', workspaceSid: 'WS1', attributes, etag: `"${revision}"` }) as TaskResource,
@@ -38,7 +38,7 @@ test('a free task is written in one round, merged into what is there', async () 
     deadline: Deadline.in(1000),
   });
   expect(result).toEqual({ outcome: 'written', key: 'enrichment', taskSid: 'WT1', rounds: 1 });
-  expect(task.attributes()).toEqual({ theirs: 0, enrichment: summary });
+  expect(task.attributes()).toEqual({ flexInteractionSid: 'KD1', theirs: 0, enrichment: summary });
 });
 
 test('a task someone always writes first: rounds go on until the deadline is near, then it gives up without writing', async () => {
@@ -86,6 +86,14 @@ function taskHolding(attributes: string) {
     writeBackToTask({ gateway, workspaceSid: 'WS1', taskSid: 'WT1', key: 'enrichment', summary, deadline: Deadline.in(1000) });
   return { writeBack, writes };
 }
+
+test('a task whose attributes carry no flexInteractionSid belongs to no known interaction and is never written to', async () => {
+  for (const attributes of ['{"crmId":42}', '{"flexInteractionSid":null}', '{"flexInteractionSid":""}', '{}', '']) {
+    const task = taskHolding(attributes);
+    expect((await task.writeBack()).outcome).toBe('task_without_interaction');
+    expect(task.writes).toEqual([]);
+  }
+});
 
 test('a task naming this interaction in one flexInteractionSid and another in a duplicate is never written to', async () => {
   for (const attributes of [
