@@ -3,7 +3,7 @@
 // whole project with tsc (esbuild does not).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -29,8 +29,9 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  // The runtime dependencies: Twilio installs them on deploy from package.json.
-  external: ['twilio', 'lru-cache'],
+  // The runtime dependencies: Twilio installs them on deploy from package.json. Bundled, a UMD
+  // package such as jsonc-parser would fail at run time on requires esbuild cannot follow.
+  external: Object.keys(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).dependencies),
   // Minified to keep cold starts short. Stack traces never reach a response or a log line (errors
   // are logged by name, code and message), so the deployed code need not be readable; names are
   // kept for error names. The .map files beside each bundle map traces back to the TypeScript

@@ -78,7 +78,7 @@ async function withWriteBack(invocation: Invocation, event: WebhookEvent, payloa
     );
     invocation.logFields.writeBack = writeBack.outcome;
     const written = { ...payload, meta: { ...payload.meta, upstreamCalls: gateway.upstreamCalls }, writeBack };
-    return ['gave_up', 'attributes_not_json', 'other_interaction'].includes(writeBack.outcome)
+    return ['gave_up', 'attributes_not_json', 'task_without_interaction', 'other_interaction'].includes(writeBack.outcome)
       ? withWarning(written, writeBack, `The enrichment was not written back to task ${taskSid}: ${writeBack.outcome}.`)
       : written;
   } catch (error) {

@@ -134,7 +134,8 @@ export interface Meta {
 
 /** /webhooks/interaction with WEBHOOK_WRITE_BACK=true: what happened to the task attributes. */
 export interface WriteBack {
-  outcome: 'written' | 'unchanged' | 'task_not_found' | 'attributes_not_json' | 'other_interaction' | 'gave_up';
+  outcome:
+    'written' | 'unchanged' | 'task_not_found' | 'attributes_not_json' | 'task_without_interaction' | 'other_interaction' | 'gave_up';
   key: string;
   taskSid: string;
   rounds: number;

@@ -1,3 +1,4 @@
+import type * as JsonText from 'jsonc-parser';
 import type { Deadline } from './deadline';
 import type { EnrichedInteraction, WriteBack } from './payload';
 import type { TwilioGateway } from './twilio/twilio-gateway';
@@ -8,7 +9,8 @@ import { backoffDelay } from './twilio/upstream-http-client';
  * task's attributes under one key. Each round reads the task (attributes and
  * ETag) and writes with If-Match; a 412 means someone else wrote first, so
  * the next round merges into their version. Nothing written concurrently by
- * others is lost, and a summary that is already there is not written again.
+ * others is lost, nor changed by a byte, and a summary that is already there
+ * is not written again.
  * Rounds go on until the deadline: a busy task is a reason to try again, not
  * to give up.
  */
@@ -31,28 +33,61 @@ export function writeBackSummary(payload: EnrichedInteraction): Record<string, u
   };
 }
 
+/** jsonc-parser edits JSON text in place. Required on the first write-back, not when a bundle loads. */
+function jsonText(): typeof JsonText {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('jsonc-parser') as typeof JsonText;
+}
+
+type Merged =
+  { attributes: string; changed: boolean } | { refused: 'attributes_not_json' | 'task_without_interaction' | 'other_interaction' };
+
 /**
- * The attributes with `summary` under `key`, or why they cannot be merged: not
- * a JSON object, or a task that belongs to another interaction (its
- * flexInteractionSid names another one), which must not be written to.
+ * The attributes text with `summary` under `key`, every other byte as it was:
+ * numbers a JavaScript parser would round, duplicate keys and spacing belong
+ * to other integrations. Refused when the text is not a strict JSON object, or
+ * when the task is not this interaction's: its flexInteractionSid is missing,
+ * or names another interaction in any of its occurrences (readers differ on
+ * which duplicate wins).
  */
-export function mergeSummary(
-  attributes: string | null,
-  key: string,
-  summary: Record<string, unknown>,
-): { attributes: string; changed: boolean } | { invalid: true } | { otherInteraction: true } {
-  let current: unknown;
+export function mergeSummary(attributes: string | null, key: string, summary: Record<string, unknown>): Merged {
+  const text = attributes || '{}';
+  // Validity is JSON.parse's: jsonc-parser would also accept comments and trailing commas.
+  if (!isJsonObject(text)) return { refused: 'attributes_not_json' };
+  const json = jsonText();
+  const members = topLevelMembers(json.parseTree(text));
+  const owners = members.filter((member) => member.key === 'flexInteractionSid').map((member) => json.getNodeValue(member.value));
+  if (!owners.some((owner) => typeof owner === 'string' && owner !== '')) return { refused: 'task_without_interaction' };
+  if (owners.some((owner) => owner !== summary.interactionSid)) return { refused: 'other_interaction' };
+
+  const written = JSON.stringify(summary);
+  const ours = members.filter((member) => member.key === key).map((member) => member.value);
+  const valueOf = (node: JsonText.Node) => JSON.stringify(JSON.parse(text.slice(node.offset, node.offset + node.length)));
+  if (ours.length > 0 && ours.every((node) => valueOf(node) === written)) return { attributes: text, changed: false };
+  // The key repeated: the summary goes into every occurrence, so first-wins and last-wins readers see the same one.
+  const edits =
+    ours.length > 0
+      ? ours.map((node) => ({ offset: node.offset, length: node.length, content: written }))
+      : // Without formattingOptions, modify inserts the member and reformats nothing around it.
+        json.modify(text, [key], summary, {});
+  return { attributes: json.applyEdits(text, edits), changed: true };
+}
+
+function isJsonObject(text: string): boolean {
   try {
-    current = attributes === null || attributes === '' ? {} : JSON.parse(attributes);
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
   } catch {
-    return { invalid: true };
+    return false;
   }
-  if (typeof current !== 'object' || current === null || Array.isArray(current)) return { invalid: true };
-  const owner = (current as Record<string, unknown>).flexInteractionSid;
-  if (typeof owner === 'string' && owner !== summary.interactionSid) return { otherInteraction: true };
-  const existing = (current as Record<string, unknown>)[key];
-  if (JSON.stringify(existing) === JSON.stringify(summary)) return { attributes: attributes ?? '{}', changed: false };
-  return { attributes: JSON.stringify({ ...current, [key]: summary }), changed: true };
+}
+
+/** Each top-level member, duplicates included, with its decoded key. */
+function topLevelMembers(root: JsonText.Node | undefined): Array<{ key: unknown; value: JsonText.Node }> {
+  return (root?.children ?? []).flatMap((property) => {
+    const [name, value] = property.children ?? [];
+    return name && value ? [{ key: name.value, value }] : [];
+  });
 }
 
 export async function writeBackToTask(options: {
@@ -71,8 +106,7 @@ export async function writeBackToTask(options: {
     const result = (outcome: WriteBackOutcome) => ({ outcome, key, taskSid, rounds: round });
     if (!task) return result('task_not_found');
     const merged = mergeSummary(task.attributes, key, summary);
-    if ('invalid' in merged) return result('attributes_not_json');
-    if ('otherInteraction' in merged) return result('other_interaction');
+    if ('refused' in merged) return result(merged.refused);
     if (!merged.changed) return result('unchanged');
     if (!task.etag) return result('gave_up');
     if ((await gateway.updateTaskAttributes(workspaceSid, taskSid, merged.attributes, task.etag)) === 'updated') return result('written');

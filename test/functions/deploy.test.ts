@@ -1,4 +1,5 @@
 import { getListOfFunctionsAndAssets } from '@twilio-labs/serverless-api/dist/utils/fs';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -17,6 +18,8 @@ const { readSpecializedConfig } = require('twilio-run/dist/config/global') as {
 };
 
 const deployConfig = readSpecializedConfig(ROOT, undefined, 'deploy', {});
+const BUNDLES = ['interaction.js', 'studio/interaction.protected.js', 'webhooks/interaction.protected.js'];
+const PKG = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
 
 test('deploys dist/ on the current Functions runtime, without the local-only assets', () => {
   expect(deployConfig).toMatchObject({ functionsFolder: 'dist/functions', assetsFolder: 'dist/assets', runtime: 'node22', assets: false });
@@ -38,7 +41,7 @@ test('publishes exactly the three functions with the intended access', async () 
 });
 
 test('each bundle exports handler, keeps twilio external, and carries no test, bench or emulator code', () => {
-  for (const file of ['interaction.js', 'studio/interaction.protected.js', 'webhooks/interaction.protected.js']) {
+  for (const file of BUNDLES) {
     const bundle = readFileSync(path.join(ROOT, 'dist/functions', file), 'utf8');
     expect(bundle).toMatch(/require\("twilio"\)/);
     expect(bundle).not.toMatch(/emulator\/|bench\/|test\/support|fastify/);
@@ -47,8 +50,24 @@ test('each bundle exports handler, keeps twilio external, and carries no test, b
   }
 });
 
-test('the runtime handler is pinned to an exact version, and twilio is a runtime dependency', () => {
-  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  expect(pkg.dependencies['@twilio/runtime-handler']).toMatch(/^\d+\.\d+\.\d+$/);
-  expect(pkg.dependencies.twilio).toBeDefined();
+test('the runtime handler is pinned to an exact version; twilio, lru-cache and jsonc-parser are runtime dependencies', () => {
+  expect(PKG.dependencies['@twilio/runtime-handler']).toMatch(/^\d+\.\d+\.\d+$/);
+  expect(Object.keys(PKG.dependencies).sort()).toEqual(['@twilio/runtime-handler', 'jsonc-parser', 'lru-cache', 'twilio']);
+});
+
+// Bundled, jsonc-parser's UMD build would fail at run time on requires esbuild cannot follow.
+test('bundles require only Node built-ins and runtime dependencies, and load twilio and jsonc-parser only when used', () => {
+  const webhook = readFileSync(path.join(ROOT, 'dist/functions/webhooks/interaction.protected.js'), 'utf8');
+  expect(webhook).toMatch(/require\("jsonc-parser"\)/);
+  for (const file of BUNDLES) {
+    const bundlePath = path.join(ROOT, 'dist/functions', file);
+    const required = [...readFileSync(bundlePath, 'utf8').matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]!);
+    expect(required.filter((name) => !name.startsWith('node:') && !(name in PKG.dependencies))).toEqual([]);
+    const loading = spawnSync(process.execPath, [
+      '-e',
+      `require(${JSON.stringify(bundlePath)}); console.log(JSON.stringify(Object.keys(require.cache)))`,
+    ]);
+    const loaded = JSON.parse(loading.stdout.toString()) as string[];
+    expect(loaded.filter((module) => /node_modules[\\/](twilio|jsonc-parser)[\\/]/.test(module))).toEqual([]);
+  }
 });

@@ -155,3 +155,54 @@ test('a summary someone changed is written again, keeping their other keys', asy
   expect(after.enrichment).toMatchObject({ interactionSid: emulator.seededSid('Inbound SMS') });
   expect(after.note_0).toBe('written by integration 0');
 });
+
+describe("others' attributes and others' tasks", () => {
+  /** The seeded task of an interaction, its attributes replaced by `attributes`, exactly as given. */
+  function taskOf(label: string, attributes: string) {
+    const interaction = emulator.store.interactions.get(emulator.seededSid(label))!;
+    const task = emulator.store.tasks.get(interaction.primaryTaskSid)!;
+    emulator.store.updateTask(task, { attributes });
+    return task;
+  }
+  /** The attributes text as TaskRouter's API answers it. */
+  async function attributesText(task: { sid: string; workspaceSid: string }): Promise<string> {
+    const path = `/v1/Workspaces/${task.workspaceSid}/Tasks/${task.sid}`;
+    return (await rawRequest(emulator.url, 'GET', path, { auth: asIntegration(), headers: TASKROUTER })).body.attributes;
+  }
+  const postFor = (interactionSid: string, task: { sid: string; workspaceSid: string }) =>
+    rawRequest(writing.url, 'POST', '/webhooks/interaction', {
+      auth: 'none',
+      form: { EventType: 'task.updated', InteractionSid: interactionSid, TaskSid: task.sid, WorkspaceSid: task.workspaceSid },
+    });
+
+  test('numbers a JavaScript parser cannot hold, and every other byte, stay as the other integration wrote them', async () => {
+    const interactionSid = emulator.seededSid('WhatsApp asking');
+    const others = `{ "flexInteractionSid": "${interactionSid}",\n  "crmId":12345678901234567890, "big": 1e400, "dup": 1, "dup": 2, "neg0": -0, "f": 1.50 }`;
+    const task = taskOf('WhatsApp asking', others);
+
+    const answer = await postFor(interactionSid, task);
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.writeBack).toMatchObject({ outcome: 'written', taskSid: task.sid });
+    const after = await attributesText(task);
+    expect(after).toContain('"crmId":12345678901234567890');
+    expect(after).toContain('"big": 1e400');
+    const summary = JSON.stringify(JSON.parse(after).enrichment);
+    expect(after).toBe(`${others.slice(0, -2)},"enrichment": ${summary} }`);
+    expect(JSON.parse(summary)).toMatchObject({ interactionSid, channel: { type: 'whatsapp' } });
+  });
+
+  test("a task whose attributes name no interaction is another conversation's: nothing is written, and the answer warns", async () => {
+    const others = '{"crmId":12345678901234567890,"note":"a task of another conversation"}';
+    const task = taskOf('Web chat', others);
+    emulator.clearRequests();
+
+    const answer = await postFor(emulator.seededSid('WhatsApp asking'), task);
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.writeBack).toMatchObject({ outcome: 'task_without_interaction', taskSid: task.sid });
+    expect(answer.body.meta.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'write_back_failed' })]));
+    expect(emulator.countByOperation().UpdateTask).toBeUndefined();
+    expect(await attributesText(task)).toBe(others);
+  });
+});
