@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import schema from '../../schema/enriched-interaction.schema.json';
 
-/** The README's "Every field" table and the published schema describe the same fields, no more, no less. */
+/** docs/payload.md's "Every field" table and the published schema describe the same fields, no more, no less. */
 
 type Node = Record<string, any>;
 const defs = (schema as Node).$defs as Record<string, Node>;
@@ -26,8 +26,8 @@ function fieldPaths(node: Node | undefined, prefix = ''): string[] {
 }
 
 function documentedFields(): string[] {
-  const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
-  const section = readme.split('### Every field')[1]?.split('\n## ')[0] ?? '';
+  const page = readFileSync(path.join(__dirname, '../../docs/payload.md'), 'utf8');
+  const section = page.split('## Every field')[1]?.split('\n## ')[0] ?? '';
   return [...section.matchAll(/^\| `([^`]+)` \|/gm)].map((match) => match[1]!);
 }
 
@@ -39,7 +39,7 @@ test('the schema walk finds the fields it should (a check of this test itself)',
   expect(paths).not.toContain('meta.warnings[].code.type');
 });
 
-test('every field of the payload schema has a row in the README, and every row is a field', () => {
+test('every field of the payload schema has a row in docs/payload.md, and every row is a field', () => {
   const paths = fieldPaths(schema as Node);
   const documented = documentedFields();
   expect(paths.filter((field) => !documented.includes(field))).toEqual([]);
