@@ -2,12 +2,14 @@ import { EnrichmentError } from './errors';
 import { checkApiBaseUrl } from './twilio/api-base-url';
 
 /**
- * Every setting the functions read, with its default. The README's
- * configuration table is this list; test/config.test.ts keeps them in step.
+ * Every setting the functions read, with its default and what it does.
+ * `npm run docs` writes the README's configuration table and .env.example from
+ * this list (scripts/generate-docs.ts).
  */
 export const SETTINGS = {
   TWILIO_API_BASE_URL: {
     default: '',
+    envFileNote: 'Local only: `npm start` sets it to its emulator by itself. Leave it unset for a deployed Service.',
     doc: 'Local runs only: when set (e.g. http://127.0.0.1:4010), every request to https://*.twilio.com goes to this origin instead, the local emulator. Plain http only to a loopback address; never with a user name or password. `npm run deploy` refuses to upload it.',
   },
   TWILIO_API_BASE_URL_ALLOW_REMOTE: {

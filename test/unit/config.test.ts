@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { parseConfig, secretsIn, SETTINGS } from '../../src/core/config';
+import { parseConfig, secretsIn } from '../../src/core/config';
 import { EnrichmentError } from '../../src/core/errors';
 
 test('defaults, when nothing is set', () => {
@@ -63,15 +61,6 @@ test.each([
     expect.objectContaining({ code: 'invalid_configuration', message: expect.stringContaining(name) }),
   );
   expect(() => parseConfig({ [name]: value })).toThrow(EnrichmentError);
-});
-
-test("the README's configuration table lists every setting with its default", () => {
-  const readme = readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
-  for (const [name, setting] of Object.entries(SETTINGS)) {
-    const row = readme.split('\n').find((line) => line.startsWith(`| \`${name}\``));
-    expect(row).toBeDefined();
-    expect(row).toContain(setting.default === '' ? '(unset)' : `\`${setting.default}\``);
-  }
 });
 
 test('timeouts longer than the deadline are accepted: the time left bounds them at run time', () => {
