@@ -1,5 +1,6 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { hostAllowed } from '../../emulator/local-only';
+import { MAX_FLEX_TOKENS } from '../../emulator/store';
 import { startTestEmulator, type TestEmulator } from '../support/emulator';
 import { rawRequest } from '../support/raw-api';
 import { validateTwilioError } from '../support/twilio-oai';
@@ -152,5 +153,22 @@ describe('Host: a loopback name or address, or the host the emulator was started
       Authorization: basic,
     });
     expect(answer.status).toBe(200);
+  });
+});
+
+describe('minted Flex tokens are bounded', () => {
+  test(`past ${MAX_FLEX_TOKENS} tokens the oldest are forgotten; the newest still validate`, async () => {
+    const validate = async (token: string) =>
+      (await rawRequest(emulator.url, 'POST', `/v1/Accounts/${emulator.accountSid}/Tokens/validate`, { auth: auth(), json: { token } }))
+        .body;
+    const minted: string[] = [];
+    const mintOne = async () => (await rawRequest(emulator.url, 'POST', '/__emulator/flex-tokens', { auth: 'none', json: {} })).body.token;
+    // In batches of 50, one after another: the store sees whole batches in order, so the first two are the oldest.
+    while (minted.length < MAX_FLEX_TOKENS + 100) minted.push(...(await Promise.all(Array.from({ length: 50 }, mintOne))));
+
+    expect(emulator.store.flexTokenCount).toBe(MAX_FLEX_TOKENS);
+    await expect(validate(minted.at(-1)!)).resolves.toMatchObject({ valid: true });
+    await expect(validate(minted.at(-MAX_FLEX_TOKENS)!)).resolves.toMatchObject({ valid: true });
+    await expect(validate(minted[0]!)).resolves.toMatchObject({ valid: false, code: 20101 });
   });
 });
