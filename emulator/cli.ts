@@ -12,6 +12,9 @@ const USAGE = `Usage: npm run emulator -- [options]
   --auth-token <t>    auth token to accept (default: the documented placeholder)
   --latency <ms>      add this latency to every API request
   --faults <json|@f>  fault configuration, inline JSON or @path to a JSON file
+  --console-origin <origin>
+                      a web page's origin (e.g. http://localhost:3000) that may call the
+                      /__emulator/ routes from a browser; repeat for several. None by default
   --help              show this help`;
 
 const validFaults = new Ajv({ allErrors: true }).compile<FaultConfig>(faultConfigSchema);
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
       'auth-token': { type: 'string' },
       latency: { type: 'string' },
       faults: { type: 'string' },
+      'console-origin': { type: 'string', multiple: true },
       help: { type: 'boolean' },
     },
   });
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
     ...(values.seed ? { seedFile: values.seed } : {}),
     ...(values['auth-token'] ? { authToken: values['auth-token'] } : {}),
     faults: faultsFrom(values),
+    consoleOrigins: values['console-origin'] ?? [],
   });
 
   const first = emulator.seeded[0]!;

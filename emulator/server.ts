@@ -3,6 +3,7 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decide, faultConfigSchema, NO_FAULTS, type FaultConfig } from './faults';
+import { installLocalOnly } from './local-only';
 import { HOSTS, type Product } from './representations';
 import { RequestLog } from './request-log';
 import { checkPathSids, type ApiRoute, type Method } from './routes/route';
@@ -30,6 +31,11 @@ export interface EmulatorOptions {
   authToken?: string;
   apiKey?: { sid: string; secret: string };
   faults?: FaultConfig;
+  /**
+   * Origins of the web pages allowed to call the emulator-only routes from a browser (npm start's
+   * console, e.g. http://localhost:3000); none by default. See emulator/local-only.ts.
+   */
+  consoleOrigins?: string[];
   /** How long a Serverless build stays `building` before it completes or fails (default 300 ms). */
   serverlessBuildMs?: number;
 }
@@ -82,15 +88,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   await app.register(formbody);
   installErrorHandling(app);
+  const host = options.host ?? DEFAULT_HOST;
+  installLocalOnly(app, { listeningHost: host, consoleOrigins: options.consoleOrigins ?? [] });
   installApiHooks(app, state, credentials, requestLog);
   await registerApiRoutes(app, state);
   registerAdminRoutes(app, state, seedFile, requestLog, () => newStore(readSeedFile(options.seedFile)));
 
-  await app.listen({ host: options.host ?? DEFAULT_HOST, port: options.port ?? DEFAULT_PORT });
+  await app.listen({ host, port: options.port ?? DEFAULT_PORT });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
-    url: `http://${options.host ?? DEFAULT_HOST}:${port}`,
+    url: `http://${host}:${port}`,
     ...credentials,
     seeded: seededInteractions(seedFile),
     get store() {
@@ -303,17 +311,6 @@ function asTwilioError(error: unknown): TwilioApiError {
 }
 
 function registerAdminRoutes(app: FastifyInstance, state: State, seedFile: SeedFile, log: RequestLog, newStore: () => Store): void {
-  const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Content-Type' };
-  app.addHook('onSend', async (request, reply) => {
-    if (request.url.startsWith('/__emulator/')) void reply.headers(cors);
-  });
-  app.options('/__emulator/*', async (_request, reply) =>
-    reply
-      .code(204)
-      .headers({ ...cors, 'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE' })
-      .send(),
-  );
-
   app.get('/__emulator/health', async () => ({ ok: true, inFlight: state.inFlight }));
   app.get('/__emulator/interactions', async () => ({ interactions: seededInteractions(seedFile) }));
 

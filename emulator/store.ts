@@ -164,6 +164,12 @@ export interface InteractionOverrides {
   channelStatus?: ChannelStatus;
 }
 
+/**
+ * Minted Flex tokens kept for validation (about 450 bytes each). Past the bound the oldest is
+ * forgotten, and validates as any unknown token does (code 20101), so minting never grows the heap.
+ */
+export const MAX_FLEX_TOKENS = 1_000;
+
 const DEFAULT_ROLE_SID = 'RL' + 'c0ffee'.padEnd(32, '0');
 
 export class Store {
@@ -179,7 +185,7 @@ export class Store {
   readonly invites = new Map<string, InviteRecord>();
   readonly conversations = new Map<string, ConversationRecord>();
   readonly conversationParticipants = new Map<string, ConversationParticipantRecord>();
-  readonly flexTokens = new Map<string, FlexTokenRecord>();
+  private readonly flexTokens = new Map<string, FlexTokenRecord>();
   /** Serverless Services and what is deployed to them; a part of the account with its own model. */
   readonly serverless = new ServerlessModel(
     (prefix) => this.mintSid(prefix),
@@ -496,7 +502,17 @@ export class Store {
       expiresAt: this.now() + (spec.ttlSeconds ?? 3600) * 1000,
     };
     this.flexTokens.set(record.token, record);
+    if (this.flexTokens.size > MAX_FLEX_TOKENS) this.flexTokens.delete(first(this.flexTokens.keys())!);
     return record;
+  }
+
+  flexToken(token: string): FlexTokenRecord | undefined {
+    return this.flexTokens.get(token);
+  }
+
+  /** How many minted tokens are kept, at most MAX_FLEX_TOKENS. */
+  get flexTokenCount(): number {
+    return this.flexTokens.size;
   }
 }
 

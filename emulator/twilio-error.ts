@@ -33,6 +33,7 @@ export class TwilioApiError extends Error {
 export const errors = {
   authenticate: () => new TwilioApiError(401, 20003, 'Authenticate', { 'WWW-Authenticate': 'Basic realm="Twilio API"' }),
   notFound: (path: string) => new TwilioApiError(404, 20404, `The requested resource ${path} was not found`),
+  forbidden: (message: string) => new TwilioApiError(403, 20403, message),
   methodNotAllowed: (method: string) => new TwilioApiError(405, 20004, `Method ${method} not allowed`),
   missingParameter: (name: string) => new TwilioApiError(400, 20001, `Missing required parameter ${name} in the post body`),
   invalidParameter: (name: string, why: string) => new TwilioApiError(400, 20001, `Invalid parameter ${name}: ${why}`),

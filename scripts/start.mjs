@@ -234,10 +234,21 @@ function emulatorCredentials(output) {
   return match ? { accountSid: match[1], authToken: match[2] } : undefined;
 }
 
-async function startEmulatorChild(port) {
+/**
+ * Where a browser on this machine opens the console: the front door by name or address. The console
+ * calls the emulator's /__emulator/ routes cross-origin, and the emulator allows these origins only.
+ */
+function consoleOrigins(host, port) {
+  const hosts = ['localhost', '127.0.0.1'];
+  if (host !== '0.0.0.0' && host !== '::') hosts.push(host.includes(':') ? `[${host}]` : host);
+  return [...new Set(hosts)].map((name) => `http://${name}:${port}`);
+}
+
+async function startEmulatorChild(port, origins) {
   const started = Date.now();
   step(`Starting the local Twilio API emulator on 127.0.0.1:${port}`);
-  const record = startService('emulator', ['--import', 'tsx', path.join(root, 'emulator/cli.ts'), '--port', String(port)], {});
+  const args = ['--import', 'tsx', path.join(root, 'emulator/cli.ts'), '--port', String(port)];
+  const record = startService('emulator', [...args, ...origins.flatMap((origin) => ['--console-origin', origin])], {});
   const url = `http://127.0.0.1:${port}`;
   await waitUntilReady(
     record,
@@ -433,7 +444,7 @@ async function main() {
   let emulator;
   let envFile = options.envFile;
   if (emulatorPort) {
-    emulator = await startEmulatorChild(emulatorPort);
+    emulator = await startEmulatorChild(emulatorPort, consoleOrigins(options.host, options.functionsPort));
     const { accountSid, authToken } = emulator.credentials;
     envFile = writeFunctionsEnv({ ...settings, ACCOUNT_SID: accountSid, AUTH_TOKEN: authToken, TWILIO_API_BASE_URL: emulator.url });
   }

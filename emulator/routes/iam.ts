@@ -17,7 +17,7 @@ export const iamRoutes: ApiRoute[] = [
       const token = body.token;
       if (token === undefined || token === '') throw errors.missingParameter('token');
       if (typeof token !== 'string') throw errors.invalidParameter('token', 'must be a string');
-      const record = store.flexTokens.get(token);
+      const record = store.flexToken(token);
       if (!record) return { body: invalid(20101, 'Invalid Access Token') };
       if (record.expiresAt <= store.now()) return { body: invalid(20104, 'Access Token expired or expiration date invalid') };
       return {

@@ -57,3 +57,35 @@ test('a fault configuration that is not one is refused at start, saying what is 
   expect(await emulator.exited).toBe(1);
   expect(emulator.output()).toContain('--faults is not a fault configuration: /rules/0/errors/0/status');
 });
+
+test('--console-origin lets that page call the emulator-only routes from a browser; a value that is no origin is refused', async () => {
+  const port = await freePort();
+  const emulator = runEmulator([
+    '--port',
+    String(port),
+    '--console-origin',
+    'http://localhost:3000',
+    '--console-origin',
+    'http://127.0.0.1:3000',
+  ]);
+  try {
+    await emulator.printed('Ctrl-C stops it');
+    const preflight = (origin: string) =>
+      fetch(`http://127.0.0.1:${port}/__emulator/flex-tokens`, {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' },
+      });
+    for (const origin of ['http://localhost:3000', 'http://127.0.0.1:3000']) {
+      const answer = await preflight(origin);
+      expect(answer.status).toBe(204);
+      expect(answer.headers.get('access-control-allow-origin')).toBe(origin);
+    }
+    expect((await preflight('http://localhost:3001')).headers.get('access-control-allow-origin')).toBeNull();
+  } finally {
+    emulator.child.kill('SIGINT');
+    expect(await emulator.exited).toBe(0);
+  }
+  const wrong = runEmulator(['--port', '0', '--console-origin', 'http://localhost:3000/console/']);
+  expect(await wrong.exited).toBe(1);
+  expect(wrong.output()).toContain('a console origin must be an origin such as http://localhost:3000');
+});

@@ -15,6 +15,18 @@ import { rawRequest, type RawAnswer } from '../support/raw-api';
 const LOAD_DEADLINE_MS = 5000;
 const DEADLINE_MS = 2500;
 const MAX_ATTEMPTS = 8;
+const ATTEMPT_TIMEOUT_MS = 800;
+/**
+ * Where Twilio hangs, the function gives up at its deadline and answers, 250 ms before DEADLINE_MS by its own
+ * clock (about 2.3 s here; 2.05 s for an included part, which stops 200 ms earlier still). The test's clock
+ * also counts twilio-run's routing, the loopback round trip and, on a loaded 2-core CI machine, waits for a
+ * core, which can use up those 250 ms: so an answer counts as on time up to CALLER_SLACK_MS past the deadline.
+ * A function that did not stop at its deadline would answer only once its attempts ran out
+ * (MAX_ATTEMPTS × ATTEMPT_TIMEOUT_MS = 6.4 s), or never: ANSWERED_BY_MS (4 s) is far from both. That the
+ * answer leaves before REQUEST_DEADLINE_MS by the function's own clock is proved in deadline-answer.test.ts.
+ */
+const CALLER_SLACK_MS = 1500;
+const ANSWERED_BY_MS = DEADLINE_MS + CALLER_SLACK_MS;
 const MAX_CONCURRENCY = 16;
 
 let emulator: TestEmulator;
@@ -29,7 +41,7 @@ beforeAll(async () => {
   const settings = (deadlineMs: number) =>
     emulatorEnv(emulator, {
       REQUEST_DEADLINE_MS: String(deadlineMs),
-      UPSTREAM_ATTEMPT_TIMEOUT_MS: '800',
+      UPSTREAM_ATTEMPT_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS),
       UPSTREAM_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
       UPSTREAM_RETRY_BASE_MS: '20',
       UPSTREAM_RETRY_MAX_DELAY_MS: '200',
@@ -125,7 +137,8 @@ describe('under 20% 429s, 5% 503s and added latency', () => {
     expect(result.errors).toBe(0);
     expect(answered).toBe(1000);
     expect(complete / 1000).toBeGreaterThanOrEqual(0.999);
-    expect(result.latency.max).toBeLessThan(LOAD_DEADLINE_MS);
+    // The caller's clock, as where Twilio hangs below; under load it also counts the queue inside twilio-run.
+    expect(result.latency.max).toBeLessThan(LOAD_DEADLINE_MS + CALLER_SLACK_MS);
     // The faults really were there: about a quarter of all attempts.
     expect(faulted / upstream.length).toBeGreaterThan(0.15);
   }, 90_000);
@@ -147,7 +160,7 @@ describe('the concurrency limit', () => {
 });
 
 describe('with Twilio hanging', () => {
-  test('every request on every endpoint answers 504 with the JSON error, before the deadline', async () => {
+  test('every request on every endpoint answers 504 with the JSON error at the deadline, without waiting out its attempts', async () => {
     emulator.faults = { rules: [{ hangRate: 1 }] };
     emulator.clearRequests();
     const calls: Array<() => Promise<RawAnswer>> = [];
@@ -173,7 +186,7 @@ describe('with Twilio hanging', () => {
       answers.map(() => [504, 'application/json; charset=utf-8']),
     );
     expect(new Set(answers.map(({ answer }) => answer.body.error.code))).toEqual(new Set(['deadline_exceeded', 'upstream_timeout']));
-    expect(latest).toBeLessThan(DEADLINE_MS);
+    expect(latest).toBeLessThan(ANSWERED_BY_MS);
     expect(emulator.requests().every((r) => r.fault === 'hang')).toBe(true);
   }, 30_000);
 });
@@ -228,7 +241,7 @@ describe('partial answers', () => {
     expect(answer.body.meta.warnings).toEqual([expect.objectContaining({ code: 'task_unavailable' })]);
   });
 
-  test('when an included part hangs, the answer is still a partial 200 before the deadline, not a 504', async () => {
+  test('when an included part hangs, the answer is still a partial 200 at the deadline, not a 504', async () => {
     emulator.faults = { rules: [{ match: 'FetchTask', hangRate: 1 }] };
     const started = performance.now();
     const answer = await post('/studio/interaction', { InteractionSid: chat, include: 'task', fresh: 'true' });
@@ -237,7 +250,7 @@ describe('partial answers', () => {
     expect(answer.status).toBe(200);
     expect(answer.body.meta.partial).toBe(true);
     expect(answer.body.meta.warnings).toEqual([expect.objectContaining({ code: 'task_unavailable' })]);
-    expect(ms).toBeLessThan(DEADLINE_MS);
+    expect(ms).toBeLessThan(ANSWERED_BY_MS);
   });
 
   test('when the interaction itself fails, the answer is an error', async () => {

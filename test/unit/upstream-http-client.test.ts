@@ -47,3 +47,28 @@ test('thousands of invocations with scoped deadlines add nothing to later async 
   // Each async-context store ever used marks every new async resource; one per invocation would add 2000 here.
   expect((await symbolsOnAnAsyncResource()) - before).toBeLessThanOrEqual(1);
 });
+
+test('Twilio answers 429 and the backoff would outlast the time left: deadline_exceeded at once, not after the sleep', async () => {
+  let sent = 0;
+  const rateLimited: Transport = {
+    request: async () => {
+      sent += 1;
+      return { statusCode: 429, body: '{"code":20429,"status":429}', headers: {} } as never;
+    },
+  };
+  const http = new UpstreamHttpClient(rateLimited, {
+    baseUrl: null,
+    policy: { maxAttempts: 3, attemptTimeoutMs: 1000, retryBaseMs: 5000, retryMaxDelayMs: 5000 },
+    deadline: Deadline.in(2000),
+    limit: new ConcurrencyLimit(4),
+    logger: createLogger({ requestId: 't', level: 'silent', secrets: [] }),
+    // The largest draw: a 4,950 ms backoff, more than twice the 2,000 ms left.
+    random: () => 0.99,
+  });
+  const started = performance.now();
+  await expect(http.request(get)).rejects.toMatchObject({ code: 'deadline_exceeded' });
+  // Refused at once it takes a few ms; a sleep let run (and the attempt after it refused) would take 4,950.
+  // 1,000 ms tells the two apart on any machine, however loaded.
+  expect(performance.now() - started).toBeLessThan(1000);
+  expect(sent).toBe(1);
+});
