@@ -107,7 +107,10 @@ function parseInclude(name: string, raw: string | undefined): IncludePart[] | un
   return INCLUDE_PARTS.filter((part) => parts.has(part));
 }
 
+/** true or false: a JSON boolean, or the text true, false, 1 or 0 (forms and queries carry only text). */
 export function readBoolean(event: Event, name: string): boolean {
+  const given = event[name];
+  if (typeof given === 'boolean') return given;
   const raw = optionalString(event, name, 10);
   if (raw === undefined || raw === '') return false;
   const value = raw.toLowerCase();

@@ -86,6 +86,9 @@ test('fresh is true or false', () => {
   expect(readEnrichmentRequest({ InteractionSid: SID, fresh: 'true' }).fresh).toBe(true);
   expect(readEnrichmentRequest({ InteractionSid: SID, fresh: '0' }).fresh).toBe(false);
   expect(refusal(() => readEnrichmentRequest({ InteractionSid: SID, fresh: 'yes' })).parameter).toBe('fresh');
+  // A JSON body carries a boolean.
+  expect(readEnrichmentRequest({ InteractionSid: SID, fresh: true }).fresh).toBe(true);
+  expect(readEnrichmentRequest({ InteractionSid: SID, fresh: false }).fresh).toBe(false);
 });
 
 describe('webhook events', () => {
