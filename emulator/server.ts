@@ -194,18 +194,20 @@ function bodyObject(body: unknown): Record<string, unknown> {
 }
 
 type Fault = 'latency' | 'hang' | 'error' | 'cap' | null;
-const requestState = new WeakMap<FastifyRequest, { started: number; fault: Fault }>();
+const requestState = new WeakMap<FastifyRequest, { started: number; fault: Fault; logged: boolean }>();
 
 /**
  * Faults, the in-flight cap, the original host, Basic auth and the request
  * log, for API routes only. A request is logged as its answer is sent (or as
- * it starts to hang), so a test that has its answer can already count it.
+ * it starts to hang, or as its client gives up waiting), so a test that has
+ * its answer can already count it.
  */
 function installApiHooks(app: FastifyInstance, state: State, credentials: Credentials, log: RequestLog): void {
   const record = (request: FastifyRequest, status: number | null) => {
     const route = request.routeOptions.config.api;
     const seen = requestState.get(request);
-    if (!route || !seen) return;
+    if (!route || !seen || seen.logged) return;
+    seen.logged = true;
     const queryAt = request.url.indexOf('?');
     log.add({
       at: new Date().toISOString(),
@@ -223,11 +225,13 @@ function installApiHooks(app: FastifyInstance, state: State, credentials: Creden
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.config.api;
     if (!route) return;
-    const seen = { started: performance.now(), fault: null as Fault };
+    const seen = { started: performance.now(), fault: null as Fault, logged: false };
     requestState.set(request, seen);
     state.inFlight += 1;
     reply.raw.once('close', () => {
       state.inFlight -= 1;
+      // A client that gave up during added latency still made the call.
+      record(request, null);
     });
 
     const cap = state.faults.maxInFlight;

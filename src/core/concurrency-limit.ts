@@ -4,12 +4,20 @@ import type { Deadline } from './deadline';
  * Bounds the Twilio requests one container has in flight, so a burst of
  * invocations queues here instead of turning into a storm of 429s. A waiter
  * whose deadline comes first leaves the queue.
+ *
+ * Waiters are served oldest first, or newest first: under a flood, the
+ * oldest waiters are the ones most likely to be late anyway, and serving the
+ * newest keeps a caller who arrives after the flood from waiting behind all of
+ * it (the old waiters leave at their deadlines).
  */
 export class ConcurrencyLimit {
   private active = 0;
   private readonly waiting: Array<() => void> = [];
 
-  constructor(private limit: number) {}
+  constructor(
+    private limit: number,
+    private readonly order: 'oldest-first' | 'newest-first' = 'oldest-first',
+  ) {}
 
   resize(limit: number): void {
     this.limit = limit;
@@ -47,6 +55,7 @@ export class ConcurrencyLimit {
   }
 
   private wakeWaiters(): void {
-    while (this.active < this.limit && this.waiting.length > 0) this.waiting.shift()!();
+    while (this.active < this.limit && this.waiting.length > 0)
+      (this.order === 'oldest-first' ? this.waiting.shift() : this.waiting.pop())!();
   }
 }

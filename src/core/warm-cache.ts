@@ -54,6 +54,11 @@ export class WarmCache<V extends object> {
     }
   }
 
+  /** The keys of the values held and of the fetches in flight. */
+  keys(): string[] {
+    return [...new Set([...(this.entries?.keys() ?? []), ...this.inFlight.keys()])];
+  }
+
   /** Bytes held now, as the LRU counts them. */
   get bytes(): number {
     return this.entries?.calculatedSize ?? 0;

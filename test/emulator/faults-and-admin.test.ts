@@ -71,6 +71,16 @@ describe('faults over HTTP', () => {
     expect(emulator.requests()).toEqual([expect.objectContaining({ operationId: 'FetchInteraction', status: null, fault: 'hang' })]);
   });
 
+  test('a request its client gives up on during added latency is logged, once, with no status: the call was made', async () => {
+    emulator.faults = { rules: [{ match: 'FetchInteraction', latencyMs: 400 }] };
+    emulator.clearRequests();
+    await expect(fetchInteraction(AbortSignal.timeout(100))).rejects.toThrow();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(emulator.requests()).toEqual([expect.objectContaining({ operationId: 'FetchInteraction', status: null, fault: 'latency' })]);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(emulator.requests()).toHaveLength(1);
+  });
+
   test('past maxInFlight requests in flight, Twilio 429 (code 20429) at once', async () => {
     emulator.faults = { maxInFlight: 2, rules: [{ match: 'FetchInteraction', hangRate: 1 }] };
     const hanging = [0, 1].map(() => fetchInteraction(AbortSignal.timeout(1000)).catch(() => 'aborted'));

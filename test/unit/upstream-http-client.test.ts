@@ -34,6 +34,39 @@ test('a tighter deadline applies to the requests sent inside withDeadline, and n
   expect(timeouts[1]).toBe(5000);
 });
 
+test("requests inside withDeadline with a limit of their own take its slots, never the container's", async () => {
+  let hang!: () => void;
+  const hanging = new Promise<void>((resolve) => (hang = resolve));
+  const container = new ConcurrencyLimit(1);
+  const own = new ConcurrencyLimit(1);
+  const sent: string[] = [];
+  const http = new UpstreamHttpClient(
+    {
+      request: async (options) => {
+        sent.push(options.uri);
+        if (options.uri.includes('Tokens')) await hanging;
+        return ok as never;
+      },
+    },
+    {
+      baseUrl: null,
+      policy: { maxAttempts: 1, attemptTimeoutMs: 5000, retryBaseMs: 10, retryMaxDelayMs: 50 },
+      deadline: Deadline.in(8000),
+      limit: container,
+      logger: createLogger({ requestId: 't', level: 'silent', secrets: [] }),
+    },
+  );
+  const validate = { method: 'post', uri: 'https://iam.twilio.com/v1/Accounts/AC/Tokens/validate' } as never;
+  // The own limit's one slot is held by a validation that hangs: another validation waits, a data call does not.
+  const first = http.withDeadline(Deadline.in(2000), () => http.request(validate), { limit: own });
+  const second = http.withDeadline(Deadline.in(100), () => http.request(validate), { limit: own });
+  await expect(http.request(get)).resolves.toBe(ok);
+  await expect(second).rejects.toMatchObject({ code: 'deadline_exceeded' });
+  expect(sent.filter((uri) => uri.includes('Tokens'))).toHaveLength(1);
+  hang();
+  await first;
+});
+
 test('thousands of invocations with scoped deadlines add nothing to later async operations', async () => {
   const symbolsOnAnAsyncResource = async () => {
     await new Promise((resolve) => setTimeout(resolve, 1));

@@ -1,4 +1,5 @@
 import type { Twilio } from 'twilio';
+import type { ConcurrencyLimit } from '../concurrency-limit';
 import type { Deadline } from '../deadline';
 import { EnrichmentError } from '../errors';
 import type { UpstreamHttpClient } from './upstream-http-client';
@@ -91,9 +92,9 @@ export class TwilioGateway {
     private readonly accountSid: string,
   ) {}
 
-  /** Runs `work` (calls on this gateway) under a tighter deadline than the invocation's. */
-  withDeadline<T>(deadline: Deadline, work: () => Promise<T>): Promise<T> {
-    return this.http.withDeadline(deadline, work);
+  /** Runs `work` (calls on this gateway) under a tighter deadline than the invocation's, and maybe a concurrency limit of its own. */
+  withDeadline<T>(deadline: Deadline, work: () => Promise<T>, options: { limit?: ConcurrencyLimit } = {}): Promise<T> {
+    return this.http.withDeadline(deadline, work, options);
   }
 
   /** HTTP attempts sent so far by this invocation, retries included. */

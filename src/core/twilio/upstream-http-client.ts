@@ -48,13 +48,14 @@ export function redirect(uri: string, baseUrl: string | null): { uri: string; fo
 }
 
 /**
- * A tighter deadline for the requests sent inside withDeadline, and only those.
+ * A tighter deadline, and maybe a concurrency limit of their own, for the
+ * requests sent inside withDeadline, and only those.
  * One for the module, never one per client: every AsyncLocalStorage that has
  * run stays registered for the life of the process and adds work to every
  * later async operation, so one per invocation would slow a warm container
  * down without bound.
  */
-const scopedDeadline = new AsyncLocalStorage<Deadline>();
+const scoped = new AsyncLocalStorage<{ deadline: Deadline; limit: ConcurrencyLimit | undefined }>();
 
 export function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
@@ -102,16 +103,20 @@ export class UpstreamHttpClient {
 
   /**
    * Runs `work` with a tighter deadline for the requests it sends (e.g. Flex
-   * token validation). The deadline follows `work`'s own async calls, so a
-   * request sent concurrently from outside keeps the invocation's deadline.
+   * token validation), and, when `limit` is given, with their slots taken from
+   * it instead of the container's limit. Both follow `work`'s own async calls,
+   * so a request sent concurrently from outside keeps the invocation's.
    */
-  withDeadline<T>(deadline: Deadline, work: () => Promise<T>): Promise<T> {
-    return scopedDeadline.run(deadline, () => deadline.race(work(), 'a bounded Twilio request'));
+  withDeadline<T>(deadline: Deadline, work: () => Promise<T>, options: { limit?: ConcurrencyLimit } = {}): Promise<T> {
+    const limit = options.limit ?? scoped.getStore()?.limit;
+    return scoped.run({ deadline, limit }, () => deadline.race(work(), 'a bounded Twilio request'));
   }
 
   async request(options: RequestOptions): Promise<HttpResponse> {
-    const { policy, limit, logger } = this.options;
-    const deadline = scopedDeadline.getStore() ?? this.options.deadline;
+    const { policy, logger } = this.options;
+    const scope = scoped.getStore();
+    const deadline = scope?.deadline ?? this.options.deadline;
+    const limit = scope?.limit ?? this.options.limit;
     const target = redirect(options.uri, this.options.baseUrl);
     const headers = { ...(options.headers ?? {}), ...(target.forwardedHost ? { 'X-Forwarded-Host': target.forwardedHost } : {}) };
     const what = `${options.method.toUpperCase()} ${new URL(options.uri).pathname}`;
