@@ -114,11 +114,10 @@ function faultsFor(endpoint: Endpoint, sid: string): Params[] {
     faults.push({ InteractionSid: sid, include });
   faults.push({ InteractionSid: sid, include: ['channels', 'task'] }, { InteractionSid: sid, include: { channels: true } });
 
-  if (endpoint !== 'webhook') {
-    faults.push({}, { include: 'all' }, { InteractionSid: '' }, { InteractionSid: null }, { Include: 'task' });
-    for (const fresh of ['yes', 'maybe', '2', 'true ', 'x'.repeat(20)]) faults.push({ InteractionSid: sid, fresh });
-    faults.push({ InteractionSid: sid, fresh: ['true', 'false'] }, { InteractionSid: sid, fresh: true });
-  }
+  // fresh is checked on every endpoint; a JSON boolean is a valid fresh, a number or a list is not.
+  for (const fresh of ['yes', 'maybe', '2', 'true ', 'x'.repeat(20)]) faults.push({ InteractionSid: sid, fresh });
+  faults.push({ InteractionSid: sid, fresh: ['true', 'false'] }, { InteractionSid: sid, fresh: 1 }, { InteractionSid: sid, fresh: {} });
+  if (endpoint !== 'webhook') faults.push({}, { include: 'all' }, { InteractionSid: '' }, { InteractionSid: null }, { Include: 'task' });
   if (endpoint === 'webhook') {
     const taskSid = `WT${sid.slice(2)}`;
     const workspaceSid = `WS${sid.slice(2)}`;
@@ -347,14 +346,13 @@ function faultArbitrary(endpoint: Endpoint, sid: string, typed: boolean): fc.Arb
         )
         .map(([name, value]) => ({ [name]: value })),
     );
-  if (endpoint !== 'webhook')
-    sidFaults.push(
-      fc
-        .string({ maxLength: 12 })
-        .map((fresh) => ({ InteractionSid: sid, fresh }))
-        .filter((p) => !['', 'true', 'false', '1', '0'].includes((p.fresh as string).toLowerCase())),
-      fc.constant({}),
-    );
+  sidFaults.push(
+    fc
+      .string({ maxLength: 12 })
+      .map((fresh) => ({ InteractionSid: sid, fresh }))
+      .filter((p) => !['', 'true', 'false', '1', '0'].includes((p.fresh as string).toLowerCase())),
+  );
+  if (endpoint !== 'webhook') sidFaults.push(fc.constant({}));
   if (endpoint === 'webhook') {
     const notJson = fc.string().filter((s) => {
       try {
