@@ -1,4 +1,5 @@
 import type { EnrichmentError } from './errors';
+import { isJsonObject } from './json-object';
 import type {
   ChannelSummary,
   Conversation,
@@ -271,7 +272,7 @@ function parseLoose(value: string | null): unknown {
 }
 
 function asObject(value: unknown): Json | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : null;
+  return isJsonObject(value) ? (value as Json) : null;
 }
 
 function text(value: unknown): string | null {

@@ -1,4 +1,5 @@
 import { badRequest } from './errors';
+import { isJsonObject } from './json-object';
 import { isSid } from './sid';
 
 /**
@@ -184,9 +185,8 @@ function interactionSidInTaskAttributes(event: Event): string | undefined {
       throw badRequest('invalid_request', 'TaskAttributes', 'TaskAttributes must be a JSON object.');
     }
   }
-  if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes))
-    throw badRequest('invalid_request', 'TaskAttributes', 'TaskAttributes must be a JSON object.');
-  const sid = (attributes as Record<string, unknown>).flexInteractionSid;
+  if (!isJsonObject(attributes)) throw badRequest('invalid_request', 'TaskAttributes', 'TaskAttributes must be a JSON object.');
+  const sid = attributes.flexInteractionSid;
   if (sid === undefined || sid === null || sid === '') return undefined;
   if (typeof sid !== 'string')
     throw badRequest('invalid_interaction_sid', 'TaskAttributes', 'TaskAttributes.flexInteractionSid must be a string.');
@@ -228,7 +228,7 @@ export type RequestHeaders = Readonly<Record<string, string | readonly string[]>
 export function readRequestHeaders(event: Event): RequestHeaders {
   const request = event.request;
   if (request === undefined) return {};
-  if (!isRecord(request) || !isHeaders(request.headers) || !isRecord(request.cookies))
+  if (!isJsonObject(request) || !isHeaders(request.headers) || !isJsonObject(request.cookies))
     throw badRequest(
       'invalid_request',
       'request',
@@ -242,13 +242,9 @@ export function headerValue(headers: RequestHeaders, name: string): string | und
   return typeof value === 'string' ? value : value?.[0];
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isHeaders(value: unknown): value is RequestHeaders {
   return (
-    isRecord(value) &&
+    isJsonObject(value) &&
     Object.values(value).every(
       (header) => typeof header === 'string' || (Array.isArray(header) && header.every((item) => typeof item === 'string')),
     )

@@ -1,5 +1,6 @@
 import type * as JsonText from 'jsonc-parser';
 import type { Deadline } from './deadline';
+import { isJsonObject } from './json-object';
 import type { EnrichedInteraction, WriteBack } from './payload';
 import type { TwilioGateway } from './twilio/twilio-gateway';
 import { backoffDelay } from './twilio/upstream-http-client';
@@ -53,7 +54,7 @@ type Merged =
 export function mergeSummary(attributes: string | null, key: string, summary: Record<string, unknown>): Merged {
   const text = attributes || '{}';
   // Validity is JSON.parse's: jsonc-parser would also accept comments and trailing commas.
-  if (!isJsonObject(text)) return { refused: 'attributes_not_json' };
+  if (!isJsonObjectText(text)) return { refused: 'attributes_not_json' };
   const json = jsonText();
   const members = topLevelMembers(json.parseTree(text));
   const owners = members.filter((member) => member.key === 'flexInteractionSid').map((member) => json.getNodeValue(member.value));
@@ -73,10 +74,9 @@ export function mergeSummary(attributes: string | null, key: string, summary: Re
   return { attributes: json.applyEdits(text, edits), changed: true };
 }
 
-function isJsonObject(text: string): boolean {
+function isJsonObjectText(text: string): boolean {
   try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
+    return isJsonObject(JSON.parse(text));
   } catch {
     return false;
   }
