@@ -21,14 +21,21 @@ export function redirectedTwilioClient(options: {
   const http = new UpstreamHttpClient(new twilio.RequestClient({ keepAlive: true, autoRetry: false }), {
     baseUrl: options.baseUrl,
     policy: { maxAttempts: 3, attemptTimeoutMs: 5000, retryBaseMs: 50, retryMaxDelayMs: 500, ...options.policy },
-    deadline: Deadline.in(options.deadlineMs ?? 60_000),
     limit: new ConcurrencyLimit(32),
-    logger: createLogger({ requestId: 'script', level: 'silent', secrets: [] }),
   });
+  // The whole script is one scope: one deadline, one count.
+  const scope = {
+    deadline: Deadline.in(options.deadlineMs ?? 60_000),
+    logger: createLogger({ requestId: 'script', level: 'silent', secrets: [] }),
+    attempts: { count: 0 },
+  };
+  const httpClient = {
+    request: (request: Parameters<UpstreamHttpClient['request']>[0]) => http.within(scope, () => http.request(request)),
+  };
   const client = twilio(options.username, options.password, {
     ...(options.accountSid ? { accountSid: options.accountSid } : {}),
-    httpClient: http as never,
+    httpClient: httpClient as never,
     autoRetry: false,
   });
-  return { client, http };
+  return { client };
 }

@@ -150,14 +150,3 @@ function apiBaseUrlFrom(raw: string, allowRemote: boolean): string | null {
 function invalid(name: SettingName, why: string): EnrichmentError {
   return new EnrichmentError('invalid_configuration', `Environment variable ${name} ${why}.`);
 }
-
-const WATCHED = [...Object.keys(SETTINGS), ...SECRET_VARIABLES];
-let memo: { values: unknown[]; config: Config } | undefined;
-
-/** The config of this container, parsed on first use and again only if the environment changes. */
-export function configFrom(env: Env): Config {
-  if (memo && WATCHED.every((name, i) => env[name] === memo!.values[i])) return memo.config;
-  const config = parseConfig(env);
-  memo = { values: WATCHED.map((name) => env[name]), config };
-  return config;
-}

@@ -2,18 +2,10 @@ import type { Config } from './config';
 import type { Deadline } from './deadline';
 import { addIncluded, describeInteraction, unavailableParts, type IncludedResources, type Outcome } from './enrich';
 import { asEnrichmentError } from './errors';
-import type { EnrichedInteraction, EnrichmentBody, Warning } from './payload';
+import type { EnrichedInteraction, EnrichmentResult } from './payload';
 import type { EnrichmentRequest } from './request-input';
 import type { TwilioGateway } from './twilio/twilio-gateway';
-import { WarmCache } from './warm-cache';
-
-/** One enrichment as fetched from Twilio, shared by every caller that reuses it. */
-export interface EnrichmentResult {
-  body: EnrichmentBody;
-  warnings: Warning[];
-  partial: boolean;
-  fetchedAt: string;
-}
+import type { WarmCache } from './warm-cache';
 
 /**
  * Fetches the interaction, then everything `include` asks for, in parallel as
@@ -82,36 +74,19 @@ async function settled<T>(work: () => Promise<T>): Promise<Outcome<T>> {
   }
 }
 
-/** Per warm container: the cache of recent enrichments, rebuilt if the configuration changes. */
-let containerCache: { config: Config; cache: WarmCache<EnrichmentResult> } | undefined;
-
-export function enrichmentCache(config: Config): WarmCache<EnrichmentResult> {
-  if (containerCache?.config !== config)
-    containerCache = {
-      config,
-      cache: new WarmCache<EnrichmentResult>({
-        ttlMs: config.cacheTtlMs,
-        maxEntries: config.cacheMaxEntries,
-        maxBytes: config.cacheMaxBytes,
-        sizeOf: (result) => Buffer.byteLength(JSON.stringify(result.body)),
-      }),
-    };
-  return containerCache.cache;
-}
-
 /** The enrichment for one request, from the warm cache when it may be, with this request's `meta`. */
 export async function enrichInteraction(options: {
   request: EnrichmentRequest;
   gateway: TwilioGateway;
+  cache: WarmCache<EnrichmentResult>;
   config: Config;
   deadline: Deadline;
   requestId: string;
   startedAt: number;
   now?: () => number;
 }): Promise<EnrichedInteraction> {
-  const { request, gateway, config, deadline } = options;
+  const { request, gateway, cache, config, deadline } = options;
   const now = options.now ?? Date.now;
-  const cache = enrichmentCache(config);
   const key = `${request.interactionSid}|${request.include.join(',')}`;
   // The invocation's own race against its deadline bounds this wait too, a coalesced one included.
   const { value, source } = await cache.get(

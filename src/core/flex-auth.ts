@@ -1,76 +1,27 @@
-import { LRUCache } from 'lru-cache';
-import { createHash } from 'node:crypto';
-import { ConcurrencyLimit } from './concurrency-limit';
 import type { Config } from './config';
+import type * as NodeCrypto from 'node:crypto';
 import type { Deadline } from './deadline';
 import { EnrichmentError } from './errors';
+import type { FlexTokenMemory } from './flex-token-memory';
+import { onFirstUse } from './on-first-use';
 import type { FlexTokenClaims, TwilioGateway } from './twilio/twilio-gateway';
-import { WarmCache } from './warm-cache';
 
 /**
  * Flex token checks for /interaction: the token is validated with Twilio IAM
  * before anything else is fetched, within its own timeout. A token that
  * cannot be a JWT is refused without asking IAM. Valid tokens are remembered
  * until the earlier of their expiration and FLEX_TOKEN_CACHE_TTL_MS, refused
- * ones for REFUSED_TOKEN_TTL_MS, both by a hash (never the token); concurrent
+ * ones for a minute, both by a hash, never the token (flex-token-memory.ts); concurrent
  * checks of one token share one IAM call. IAM calls have slots of their own,
  * so a flood of bad tokens can never take the data calls' slots.
  */
 
-/** IAM calls in flight per container. Newest first: a caller who comes after a flood waits for one IAM call to end, not for the flood. */
-const VALIDATIONS_IN_FLIGHT = 4;
-/** A refused token never becomes valid; short, so that a refusal IAM might take back costs little. */
-const REFUSED_TOKEN_TTL_MS = 60_000;
-const REFUSED_TOKEN_MAX_ENTRIES = 10_000;
-
-type TokenCheck = { valid: true; claims: FlexTokenClaims } | { valid: false; reason: string };
-
-/** What a warm container keeps of Flex tokens: every entry is keyed by tokenFingerprint, never by the token. */
-export class FlexTokenMemory {
-  /** Valid tokens' claims, and the validations in flight. */
-  private readonly checks: WarmCache<TokenCheck>;
-  /** Apart from the valid tokens, so that a flood of refusals cannot evict them. */
-  private readonly refusals = new LRUCache<string, { reason: string }>({ max: REFUSED_TOKEN_MAX_ENTRIES, ttl: REFUSED_TOKEN_TTL_MS });
-  readonly validations = new ConcurrencyLimit(VALIDATIONS_IN_FLIGHT, 'newest-first');
-
-  constructor(validTtlMs: number) {
-    this.checks = new WarmCache<TokenCheck>({
-      ttlMs: validTtlMs,
-      // Bounded by entries: a token's claims are a few hundred bytes.
-      maxEntries: 10_000,
-      maxBytes: 10_000,
-      sizeOf: () => 1,
-    });
-  }
-
-  /** IAM's verdict on the token with this fingerprint, asked by `validate` unless remembered or already being asked. */
-  async check(fingerprint: string, validate: () => Promise<{ check: TokenCheck; ttlMs: number }>): Promise<TokenCheck> {
-    const refusal = this.refusals.get(fingerprint);
-    if (refusal) return { valid: false, reason: refusal.reason };
-    const { value } = await this.checks.get(fingerprint, async () => {
-      const { check, ttlMs } = await validate();
-      if (!check.valid) this.refusals.set(fingerprint, { reason: check.reason });
-      return { value: check, keep: check.valid && ttlMs > 0, ttlMs };
-    });
-    return value;
-  }
-
-  /** Every key held, in flight included (tests check that they are fingerprints). */
-  keys(): string[] {
-    return [...this.checks.keys(), ...this.refusals.keys()];
-  }
-}
-
-let containerTokens: { config: Config; memory: FlexTokenMemory } | undefined;
-
-/** The memory of this container, rebuilt when the config changes. */
-export function flexTokenMemory(config: Config): FlexTokenMemory {
-  if (containerTokens?.config !== config) containerTokens = { config, memory: new FlexTokenMemory(config.tokenCacheTtlMs) };
-  return containerTokens.memory;
-}
+// Only /interaction needs it, and not at require time.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nodeCrypto = onFirstUse(() => require('node:crypto') as typeof NodeCrypto);
 
 export function tokenFingerprint(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return nodeCrypto().createHash('sha256').update(token).digest('hex');
 }
 
 const BASE64URL_PART = /^[A-Za-z0-9_-]*={0,2}$/;
@@ -101,8 +52,8 @@ export async function authorizeFlexToken(options: {
   config: Config;
   deadline: Deadline;
   now?: () => number;
-  /** The container's by default. */
-  memory?: FlexTokenMemory;
+  /** The warm container's memory of tokens. */
+  memory: FlexTokenMemory;
 }): Promise<FlexTokenClaims> {
   const { token, config } = options;
   const now = options.now ?? Date.now;
@@ -111,7 +62,7 @@ export async function authorizeFlexToken(options: {
     throw new EnrichmentError('invalid_token', 'The Flex token was refused: it is not a JWT.', { parameter: 'Token' });
 
   const timeLimit = options.deadline.within(config.tokenValidationTimeoutMs);
-  const memory = options.memory ?? flexTokenMemory(config);
+  const { memory } = options;
   const check = await memory.check(tokenFingerprint(token), async () => {
     const gateway = options.gateway();
     const verdict = await gateway

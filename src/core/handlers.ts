@@ -1,5 +1,5 @@
 import { enrichInteraction } from './enrichment-service';
-import type { Invocation, Work } from './callers/invocation';
+import type { Invocation, Work } from './work';
 import type { EnrichedInteraction, WriteBack } from './payload';
 import { readEnrichmentRequest, readWebhookEvent, type EnrichmentRequest, type WebhookEvent } from './request-input';
 import { writeBackSummary, writeBackToTask } from './task-write-back';
@@ -8,18 +8,17 @@ import { asEnrichmentError } from './errors';
 /** The work behind every endpoint: read the request, enrich the interaction. */
 
 async function enrichFor(invocation: Invocation, request: EnrichmentRequest): Promise<EnrichedInteraction> {
-  invocation.logFields.interactionSid = request.interactionSid;
-  invocation.logFields.include = request.include.join(',');
+  invocation.logger.appendKeys({ interactionSid: request.interactionSid, include: request.include.join(',') });
   const payload = await enrichInteraction({
     request,
     gateway: invocation.gateway(),
+    cache: invocation.container.enrichments,
     config: invocation.config,
     deadline: invocation.deadline,
     requestId: invocation.requestId,
     startedAt: invocation.startedAt,
   });
-  invocation.logFields.cache = payload.meta.cache;
-  invocation.logFields.partial = payload.meta.partial;
+  invocation.logger.appendKeys({ cache: payload.meta.cache, partial: payload.meta.partial });
   return payload;
 }
 
@@ -39,7 +38,7 @@ export interface SkippedEvent {
 export const enrichFromWebhook: Work<WebhookEvent> = {
   parse: readWebhookEvent,
   run: async (invocation, event) => {
-    invocation.logFields.eventType = event.eventType;
+    invocation.logger.appendKeys({ eventType: event.eventType });
     if (!event.interactionSid) {
       const skipped: SkippedEvent = {
         skipped: true,
@@ -48,7 +47,7 @@ export const enrichFromWebhook: Work<WebhookEvent> = {
         taskSid: event.taskSid ?? null,
         requestId: invocation.requestId,
       };
-      invocation.logFields.skipped = true;
+      invocation.logger.appendKeys({ skipped: true });
       return { status: 200, body: skipped };
     }
     const payload = await enrichFor(invocation, { interactionSid: event.interactionSid, include: event.include, fresh: event.fresh });
@@ -76,13 +75,13 @@ async function withWriteBack(invocation: Invocation, event: WebhookEvent, payloa
         deadline,
       }),
     );
-    invocation.logFields.writeBack = writeBack.outcome;
+    invocation.logger.appendKeys({ writeBack: writeBack.outcome });
     const written = { ...payload, meta: { ...payload.meta, upstreamCalls: gateway.upstreamCalls }, writeBack };
     return ['gave_up', 'attributes_not_json', 'task_without_interaction', 'other_interaction'].includes(writeBack.outcome)
       ? withWarning(written, writeBack, `The enrichment was not written back to task ${taskSid}: ${writeBack.outcome}.`)
       : written;
   } catch (error) {
-    invocation.logFields.writeBack = 'failed';
+    invocation.logger.appendKeys({ writeBack: 'failed' });
     return withWarning(payload, null, `The enrichment was not written back: ${asEnrichmentError(error).message}`);
   }
 }

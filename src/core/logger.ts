@@ -16,6 +16,8 @@ export interface Logger {
   error(event: string, fields?: LogFields): void;
   /** Adds a value (e.g. the caller's Flex token) that must never be logged. */
   addSecret(secret: string): void;
+  /** Adds fields to every later line (the interaction SID, the cache outcome, ...). */
+  appendKeys(fields: LogFields): void;
 }
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -34,6 +36,17 @@ export function redact(text: string, forms: readonly string[]): string {
   return result;
 }
 
+/**
+ * The forms of a list of secrets, worked out once per list: the warm
+ * container's config keeps one list for every invocation it serves.
+ */
+const formsOfList = new WeakMap<readonly string[], readonly string[]>();
+function formsOfAll(secrets: readonly string[]): readonly string[] {
+  let forms = formsOfList.get(secrets);
+  if (!forms) formsOfList.set(secrets, (forms = secrets.filter(Boolean).flatMap(formsOf)));
+  return forms;
+}
+
 export function createLogger(options: {
   requestId: string;
   level: LogLevel;
@@ -41,7 +54,8 @@ export function createLogger(options: {
   write?: (line: string) => void;
   base?: LogFields;
 }): Logger {
-  const forms = options.secrets.filter(Boolean).flatMap(formsOf);
+  const forms = [...formsOfAll(options.secrets)];
+  const keys: LogFields = { ...options.base };
   const write = options.write ?? ((line: string) => console.log(line));
   const emit = (level: Exclude<LogLevel, 'silent'>, event: string, fields: LogFields = {}) => {
     if (RANK[level] < RANK[options.level]) return;
@@ -50,7 +64,7 @@ export function createLogger(options: {
       level,
       event,
       requestId: options.requestId,
-      ...options.base,
+      ...keys,
       ...fields,
     });
     write(redact(line, forms));
@@ -62,6 +76,9 @@ export function createLogger(options: {
     error: (event, fields) => emit('error', event, fields),
     addSecret: (secret) => {
       if (secret.length >= 8) forms.push(...formsOf(secret));
+    },
+    appendKeys: (fields) => {
+      Object.assign(keys, fields);
     },
   };
 }

@@ -163,3 +163,11 @@ export interface EnrichedInteraction {
 
 /** The payload before the per-request parts of `meta` are added. */
 export type EnrichmentBody = Omit<EnrichedInteraction, 'meta'>;
+
+/** One enrichment as fetched from Twilio, kept by the warm container and shared by every caller that reuses it. */
+export interface EnrichmentResult {
+  body: EnrichmentBody;
+  warnings: Warning[];
+  partial: boolean;
+  fetchedAt: string;
+}

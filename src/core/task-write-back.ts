@@ -1,6 +1,7 @@
 import type * as JsonText from 'jsonc-parser';
 import type { Deadline } from './deadline';
 import { isJsonObject } from './json-object';
+import { onFirstUse } from './on-first-use';
 import type { EnrichedInteraction, WriteBack } from './payload';
 import type { TwilioGateway } from './twilio/twilio-gateway';
 import { backoffDelay } from './twilio/upstream-http-client';
@@ -35,10 +36,8 @@ export function writeBackSummary(payload: EnrichedInteraction): Record<string, u
 }
 
 /** jsonc-parser edits JSON text in place. Required on the first write-back, not when a bundle loads. */
-function jsonText(): typeof JsonText {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require('jsonc-parser') as typeof JsonText;
-}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const jsonText = onFirstUse(() => require('jsonc-parser') as typeof JsonText);
 
 type Merged =
   { attributes: string; changed: boolean } | { refused: 'attributes_not_json' | 'task_without_interaction' | 'other_interaction' };

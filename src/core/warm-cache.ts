@@ -1,4 +1,10 @@
-import { LRUCache } from 'lru-cache';
+import type * as LruCacheModule from 'lru-cache';
+import type { LRUCache } from 'lru-cache';
+import { onFirstUse } from './on-first-use';
+
+/** Loaded when a first value is kept: a container that never keeps one never loads lru-cache. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const lruCache = onFirstUse(() => require('lru-cache') as typeof LruCacheModule);
 
 /**
  * What a warm container keeps between invocations: recent results in a
@@ -8,21 +14,32 @@ import { LRUCache } from 'lru-cache';
 
 export type Source = 'miss' | 'hit' | 'coalesced';
 
+interface Bounds<V> {
+  ttlMs: number;
+  maxEntries: number;
+  maxBytes: number;
+  sizeOf: (value: V) => number;
+}
+
 export class WarmCache<V extends object> {
-  private readonly entries: LRUCache<string, V> | null;
+  /** Built when the first value is kept: a container that never keeps one never loads lru-cache. */
+  private entries: LRUCache<string, V> | undefined;
   private readonly inFlight = new Map<string, Promise<V>>();
 
   /** `sizeOf` is asked only for a value that is kept, so a cache that is off costs no sizing. */
-  constructor(options: { ttlMs: number; maxEntries: number; maxBytes: number; sizeOf: (value: V) => number }) {
-    this.entries =
-      options.ttlMs > 0
-        ? new LRUCache<string, V>({
-            max: options.maxEntries,
-            maxSize: options.maxBytes,
-            sizeCalculation: (value) => Math.max(1, options.sizeOf(value)),
-            ttl: options.ttlMs,
-          })
-        : null;
+  constructor(private readonly bounds: Bounds<V>) {}
+
+  private keep(key: string, value: V, ttlMs: number | undefined): void {
+    if (!this.entries) {
+      const { maxEntries, maxBytes, sizeOf } = this.bounds;
+      this.entries = new (lruCache().LRUCache)<string, V>({
+        max: maxEntries,
+        maxSize: maxBytes,
+        sizeCalculation: (kept) => Math.max(1, sizeOf(kept)),
+        ttl: this.bounds.ttlMs,
+      });
+    }
+    this.entries.set(key, value, ttlMs === undefined ? {} : { ttl: ttlMs });
   }
 
   /**
@@ -42,8 +59,7 @@ export class WarmCache<V extends object> {
       if (pending) return { value: await pending, source: 'coalesced' };
     }
     const work = fetch().then((result) => {
-      if (result.keep && this.entries && result.ttlMs !== 0)
-        this.entries.set(key, result.value, result.ttlMs === undefined ? {} : { ttl: result.ttlMs });
+      if (result.keep && this.bounds.ttlMs > 0 && result.ttlMs !== 0) this.keep(key, result.value, result.ttlMs);
       return result.value;
     });
     if (!options.fresh) this.inFlight.set(key, work);

@@ -4,7 +4,7 @@ import twilio from 'twilio';
 import { handler as flexHandler } from '../../src/functions/interaction';
 import { handler as studioHandler } from '../../src/functions/studio/interaction.protected';
 import { handler as webhookHandler } from '../../src/functions/webhooks/interaction.protected';
-import { resetClientCheck } from '../../src/core/twilio/client-factory';
+import { resetWarmContainer } from '../../src/core/warm-container';
 import { startTestEmulator, type TestEmulator } from '../support/emulator';
 import { emulatorEnv } from '../support/functions-server';
 import { invoke } from '../support/invoke';
@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 beforeEach(() => {
-  resetClientCheck();
+  resetWarmContainer();
   logLines = [];
   jest.spyOn(console, 'log').mockImplementation((line: string) => void logLines.push(String(line)));
 });
@@ -36,15 +36,47 @@ afterEach(() => jest.restoreAllMocks());
 
 const events = () => logLines.map((line) => JSON.parse(line) as { event: string });
 
-describe("the runtime's getTwilioClient() is checked once per container", () => {
-  test('a runtime that hands the http client on is used as is, and nothing is logged about it', async () => {
-    const runtime = jest.fn((options: object = {}) => twilio(env.ACCOUNT_SID!, env.AUTH_TOKEN!, { lazyLoading: true, ...options }));
-    for (let i = 0; i < 2; i += 1) {
-      const answer = await invoke(studioHandler, env, { InteractionSid: sms }, {}, { getTwilioClient: runtime });
+describe("one Twilio client per warm container, from the runtime's getTwilioClient(), checked once", () => {
+  const handingOn = () => jest.fn((options: object = {}) => twilio(env.ACCOUNT_SID!, env.AUTH_TOKEN!, { lazyLoading: true, ...options }));
+
+  test('a runtime that hands the http client on is used as is, once for every endpoint, and nothing is logged about it', async () => {
+    const runtime = handingOn();
+    for (const [handler, params] of [
+      [studioHandler, { InteractionSid: sms }],
+      [studioHandler, { InteractionSid: sms }],
+      [webhookHandler, { InteractionSid: sms }],
+    ] as const) {
+      const answer = await invoke(handler, env, params, {}, { getTwilioClient: runtime });
       expect(answer.status).toBe(200);
+      expect(answer.body.meta.upstreamCalls).toBe(1);
     }
-    expect(runtime).toHaveBeenCalledTimes(2);
+    expect(runtime).toHaveBeenCalledTimes(1);
     expect(events().map((e) => e.event)).not.toContain('twilio_client_rebuilt');
+  });
+
+  test('a change of configuration or credentials builds a new container and client; a reset does too', async () => {
+    const runtime = handingOn();
+    const call = (settings: Record<string, string>) =>
+      invoke(studioHandler, settings, { InteractionSid: sms }, {}, { getTwilioClient: runtime });
+    expect((await call(env)).status).toBe(200);
+    expect((await call(env)).status).toBe(200);
+    expect(runtime).toHaveBeenCalledTimes(1);
+    expect((await call({ ...env, LIST_LIMIT: '50' })).status).toBe(200);
+    expect(runtime).toHaveBeenCalledTimes(2);
+    resetWarmContainer();
+    expect((await call({ ...env, LIST_LIMIT: '50' })).status).toBe(200);
+    expect(runtime).toHaveBeenCalledTimes(3);
+  });
+
+  test('concurrent invocations on the one client each count their own upstream calls', async () => {
+    const runtime = handingOn();
+    const answers = await Promise.all(
+      ['', 'task', 'conversation'].map((include) =>
+        invoke(studioHandler, env, { InteractionSid: sms, include }, {}, { getTwilioClient: runtime }),
+      ),
+    );
+    expect(answers.map((answer) => answer.body.meta.upstreamCalls)).toEqual([1, 2, 3]);
+    expect(runtime).toHaveBeenCalledTimes(1);
   });
 
   test("a runtime that drops the http client is replaced by the project's own client, said once per container", async () => {

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
 import { parseConfig } from '../../src/core/config';
 import { Deadline } from '../../src/core/deadline';
-import { authorizeFlexToken, FlexTokenMemory, hasJwtShape, tokenFingerprint } from '../../src/core/flex-auth';
+import { authorizeFlexToken, hasJwtShape, tokenFingerprint } from '../../src/core/flex-auth';
+import { FlexTokenMemory } from '../../src/core/flex-token-memory';
 import type { TokenValidation, TwilioGateway } from '../../src/core/twilio/twilio-gateway';
 
 /** The Flex token gate on its own: the shape check that refuses without IAM, and what the container remembers. */

@@ -7,7 +7,7 @@ import type { UpstreamHttpClient } from '../../src/core/twilio/upstream-http-cli
 
 function gatewayAnswering(statusCode: number, body: unknown) {
   const client = { request: async () => ({ statusCode, body }) } as unknown as Twilio;
-  return new TwilioGateway(client, {} as UpstreamHttpClient, 'AC' + '0'.repeat(32));
+  return new TwilioGateway(client, {} as UpstreamHttpClient, 'AC' + '0'.repeat(32), { count: 0 });
 }
 
 const validBody = {

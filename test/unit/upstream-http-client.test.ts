@@ -4,7 +4,7 @@ import { Deadline } from '../../src/core/deadline';
 import { createLogger } from '../../src/core/logger';
 import { UpstreamHttpClient, type Transport } from '../../src/core/twilio/upstream-http-client';
 
-/** The per-invocation http client: scoped deadlines, and what it leaves behind in a warm container. */
+/** The container's http client: each invocation's scope (deadline, count), scoped deadlines, and what it leaves behind. */
 
 const ok = { statusCode: 200, body: '{}', headers: {} };
 
@@ -18,20 +18,46 @@ function client(timeouts: number[]) {
   return new UpstreamHttpClient(transport, {
     baseUrl: null,
     policy: { maxAttempts: 1, attemptTimeoutMs: 5000, retryBaseMs: 10, retryMaxDelayMs: 50 },
-    deadline: Deadline.in(8000),
     limit: new ConcurrencyLimit(4),
-    logger: createLogger({ requestId: 't', level: 'silent', secrets: [] }),
   });
 }
+
+const scope = (deadlineMs = 8000) => ({
+  deadline: Deadline.in(deadlineMs),
+  logger: createLogger({ requestId: 't', level: 'silent', secrets: [] }),
+  attempts: { count: 0 },
+});
 
 const get = { method: 'get', uri: 'https://flex-api.twilio.com/v1/Interactions/KD' + '0'.repeat(32) } as never;
 
 test('a tighter deadline applies to the requests sent inside withDeadline, and not to one sent beside it', async () => {
   const timeouts: number[] = [];
   const http = client(timeouts);
-  await Promise.all([http.withDeadline(Deadline.in(300), () => http.request(get)), http.request(get)]);
+  await http.within(scope(), () => Promise.all([http.withDeadline(Deadline.in(300), () => http.request(get)), http.request(get)]));
   expect(timeouts.sort((a, b) => a - b)[0]).toBeLessThanOrEqual(300);
   expect(timeouts[1]).toBe(5000);
+});
+
+test('one client serves concurrent invocations: each request is bounded by its own deadline and counted in its own scope', async () => {
+  const timeouts: number[] = [];
+  const http = client(timeouts);
+  const [short, long] = [scope(400), scope(8000)];
+  await Promise.all([
+    http.within(short, () => http.request(get)),
+    http.within(long, () => Promise.all([http.request(get), http.withDeadline(Deadline.in(1000), () => http.request(get))])),
+  ]);
+  expect(short.attempts.count).toBe(1);
+  expect(long.attempts.count).toBe(2);
+  expect(timeouts.sort((a, b) => a - b)).toEqual([expect.any(Number), expect.any(Number), 5000]);
+  expect(timeouts[0]).toBeLessThanOrEqual(400);
+  expect(timeouts[1]).toBeLessThanOrEqual(1000);
+  expect(timeouts[1]).toBeGreaterThan(400);
+});
+
+test('a request outside any invocation is refused, not sent without a deadline', async () => {
+  const timeouts: number[] = [];
+  await expect(client(timeouts).request(get)).rejects.toMatchObject({ code: 'internal_error' });
+  expect(timeouts).toEqual([]);
 });
 
 test("requests inside withDeadline with a limit of their own take its slots, never the container's", async () => {
@@ -51,16 +77,15 @@ test("requests inside withDeadline with a limit of their own take its slots, nev
     {
       baseUrl: null,
       policy: { maxAttempts: 1, attemptTimeoutMs: 5000, retryBaseMs: 10, retryMaxDelayMs: 50 },
-      deadline: Deadline.in(8000),
       limit: container,
-      logger: createLogger({ requestId: 't', level: 'silent', secrets: [] }),
     },
   );
   const validate = { method: 'post', uri: 'https://iam.twilio.com/v1/Accounts/AC/Tokens/validate' } as never;
   // The own limit's one slot is held by a validation that hangs: another validation waits, a data call does not.
-  const first = http.withDeadline(Deadline.in(2000), () => http.request(validate), { limit: own });
-  const second = http.withDeadline(Deadline.in(100), () => http.request(validate), { limit: own });
-  await expect(http.request(get)).resolves.toBe(ok);
+  const invocation = scope();
+  const first = http.within(invocation, () => http.withDeadline(Deadline.in(2000), () => http.request(validate), { limit: own }));
+  const second = http.within(invocation, () => http.withDeadline(Deadline.in(100), () => http.request(validate), { limit: own }));
+  await expect(http.within(invocation, () => http.request(get))).resolves.toBe(ok);
   await expect(second).rejects.toMatchObject({ code: 'deadline_exceeded' });
   expect(sent.filter((uri) => uri.includes('Tokens'))).toHaveLength(1);
   hang();
@@ -75,7 +100,7 @@ test('thousands of invocations with scoped deadlines add nothing to later async 
   const before = await symbolsOnAnAsyncResource();
   for (let i = 0; i < 2000; i += 1) {
     const http = client([]);
-    await http.withDeadline(Deadline.in(300), () => http.request(get));
+    await http.within(scope(), () => http.withDeadline(Deadline.in(300), () => http.request(get)));
   }
   // Each async-context store ever used marks every new async resource; one per invocation would add 2000 here.
   expect((await symbolsOnAnAsyncResource()) - before).toBeLessThanOrEqual(1);
@@ -92,14 +117,12 @@ test('Twilio answers 429 and the backoff would outlast the time left: deadline_e
   const http = new UpstreamHttpClient(rateLimited, {
     baseUrl: null,
     policy: { maxAttempts: 3, attemptTimeoutMs: 1000, retryBaseMs: 5000, retryMaxDelayMs: 5000 },
-    deadline: Deadline.in(2000),
     limit: new ConcurrencyLimit(4),
-    logger: createLogger({ requestId: 't', level: 'silent', secrets: [] }),
     // The largest draw: a 4,950 ms backoff, more than twice the 2,000 ms left.
     random: () => 0.99,
   });
   const started = performance.now();
-  await expect(http.request(get)).rejects.toMatchObject({ code: 'deadline_exceeded' });
+  await expect(http.within(scope(2000), () => http.request(get))).rejects.toMatchObject({ code: 'deadline_exceeded' });
   // Refused at once it takes a few ms; a sleep let run (and the attempt after it refused) would take 4,950.
   // 1,000 ms tells the two apart on any machine, however loaded.
   expect(performance.now() - started).toBeLessThan(1000);

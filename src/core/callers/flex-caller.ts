@@ -1,7 +1,8 @@
 import type { Config } from '../config';
 import { authorizeFlexToken } from '../flex-auth';
 import { headerValue, readFlexToken, type RequestHeaders } from '../request-input';
-import { invocationHandler, type Work } from './invocation';
+import type { Work } from '../work';
+import { invocationHandler } from './invocation';
 
 /**
  * For Flex plugins (public endpoint). After the input is validated, the Flex
@@ -18,11 +19,12 @@ export function flexCaller<T>(work: Work<T>) {
       const claims = await authorizeFlexToken({
         token,
         gateway: invocation.gateway,
+        memory: invocation.container.tokens,
         config: invocation.config,
         deadline: invocation.deadline,
       });
       // The worker SID, never the identity: identities are often e-mail addresses.
-      invocation.logFields.worker = claims.workerSid;
+      invocation.logger.appendKeys({ worker: claims.workerSid });
     },
     headers: corsHeaders,
   });

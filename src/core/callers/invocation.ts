@@ -1,45 +1,17 @@
 import type { Context, ServerlessCallback, ServerlessFunctionSignature } from '@twilio-labs/serverless-runtime-types/types';
-import { randomUUID } from 'node:crypto';
-import type { RequestClient } from 'twilio';
-import { ConcurrencyLimit } from '../concurrency-limit';
-import { configFrom, secretsIn, type Config } from '../config';
+import type * as NodeCrypto from 'node:crypto';
+import type { Config } from '../config';
+import { secretsIn } from '../config';
 import { Deadline } from '../deadline';
 import { asEnrichmentError, EnrichmentError, errorBody } from '../errors';
 import { createLogger, describeError, type Logger } from '../logger';
+import { onFirstUse } from '../on-first-use';
 import { headerValue, readRequestHeaders, type Event, type RequestHeaders } from '../request-input';
-import { twilioClientFor } from '../twilio/client-factory';
 import { TwilioGateway } from '../twilio/twilio-gateway';
-import { UpstreamHttpClient, type Transport } from '../twilio/upstream-http-client';
-import { respond, type Answer } from './respond';
-
-/**
- * What every endpoint shares: one request id, the parsed configuration, a
- * logger, the invocation's deadline, a lazily built gateway to Twilio, and
- * one place that turns a result or a failure into the JSON answer.
- */
-export interface Invocation {
-  event: Event;
-  /** The headers the runtime passed, checked by readRequestHeaders. */
-  headers: RequestHeaders;
-  requestId: string;
-  startedAt: number;
-  config: Config;
-  logger: Logger;
-  deadline: Deadline;
-  /** Built on first use, so input that fails validation costs no Twilio client. */
-  gateway(): TwilioGateway;
-  /** Fields for the completion log line (interaction SID, cache, ...). */
-  logFields: Record<string, unknown>;
-}
-
-/**
- * An endpoint's own logic: `parse` validates the input without any I/O (bad
- * input is answered before anything is sent to Twilio), `run` does the work.
- */
-export interface Work<T> {
-  parse(event: Event): T;
-  run(invocation: Invocation, input: T): Promise<Answer>;
-}
+import type { CallScope } from '../twilio/upstream-http-client';
+import { warmContainer, type WarmContainer } from '../warm-container';
+import type { Answer, Invocation, Work } from '../work';
+import { respond } from './respond';
 
 /** What a caller kind adds around the work. */
 export interface CallerOptions {
@@ -57,91 +29,76 @@ export interface CallerOptions {
  */
 const ANSWER_RESERVE_MS = 250;
 
-let sharedTransport: Transport | undefined;
-let sharedLimit: ConcurrencyLimit | undefined;
-
-/** One RequestClient per container keeps connections alive across invocations; twilio loads on first use. */
-function transport(): Transport {
-  if (!sharedTransport) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const helper = require('twilio') as { RequestClient: typeof RequestClient };
-    sharedTransport = new helper.RequestClient({ keepAlive: true, autoRetry: false });
-  }
-  return sharedTransport;
-}
-
-function concurrencyLimit(config: Config): ConcurrencyLimit {
-  if (!sharedLimit) sharedLimit = new ConcurrencyLimit(config.maxConcurrency);
-  else sharedLimit.resize(config.maxConcurrency);
-  return sharedLimit;
-}
-
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
 
+/**
+ * Every invocation, whatever the caller, goes through the same steps:
+ * request id → configuration (the warm container) → logger → parse →
+ * authorize → run → respond. A failure at any step is answered by the one
+ * error mapping, with the headers the caller kind adds.
+ */
 export function invocationHandler<T>(endpoint: string, work: Work<T>, options: CallerOptions = {}): ServerlessFunctionSignature {
-  const headers = options.headers ?? (() => ({}));
+  const callerHeaders = options.headers ?? (() => ({}));
+  const authorize = options.authorize ?? (async () => undefined);
   return (context: Context, rawEvent: unknown, callback: ServerlessCallback) => {
     const startedAt = Date.now();
     const event: Event = typeof rawEvent === 'object' && rawEvent !== null ? (rawEvent as Event) : {};
-    // A malformed `request` is refused in the try below; until then, no header is trusted.
-    let requestHeaders: RequestHeaders = {};
-    let malformedRequest: unknown;
-    try {
-      requestHeaders = readRequestHeaders(event);
-    } catch (thrown) {
-      malformedRequest = thrown;
-    }
-    const incomingId = headerValue(requestHeaders, 'x-request-id');
-    const requestId = incomingId && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    const env = context as unknown as Record<string, unknown>;
+
+    // 1. The request id, from headers only once they are known to be the runtime's.
+    const { headers, refusal } = headersOf(event);
+    const requestId = requestIdFrom(headers);
+    let configured: Logger | undefined;
+    // Until the configuration is read (or when it is invalid): info level, and the secrets still redacted.
+    const log = () => (configured ??= createLogger({ requestId, level: 'info', secrets: secretsIn(env), base: { endpoint } }));
     let config: Config | undefined;
-    let logger: Logger | undefined;
-    // Until the config is read (or when it is invalid), a logger at info that still knows the secrets.
-    const log = () =>
-      (logger ??= createLogger({
-        requestId,
-        level: 'info',
-        secrets: secretsIn(context as unknown as Record<string, unknown>),
-        base: { endpoint },
-      }));
-    const logFields: Record<string, unknown> = {};
-    let gateway: TwilioGateway | undefined;
+    let scope: CallScope | undefined;
 
     const finish = (answer: Answer) => {
-      const upstreamCalls = gateway?.upstreamCalls ?? 0;
-      log().info('request_completed', { status: answer.status, durationMs: Date.now() - startedAt, upstreamCalls, ...logFields });
+      log().info('request_completed', {
+        status: answer.status,
+        durationMs: Date.now() - startedAt,
+        upstreamCalls: scope?.attempts.count ?? 0,
+      });
       respond(callback, {
         ...answer,
-        headers: { ...safeHeaders(() => headers(requestHeaders, config)), ...answer.headers, 'X-Request-Id': requestId },
+        headers: { ...safeHeaders(() => callerHeaders(headers, config)), ...answer.headers, 'X-Request-Id': requestId },
       });
     };
     const fail = (thrown: unknown) => {
       const error = asEnrichmentError(thrown);
       const write = error.status >= 500 ? log().error : log().warn;
-      write('request_failed', { code: error.code, status: error.status, ...describeError(thrown), ...logFields });
+      write('request_failed', { code: error.code, status: error.status, ...describeError(thrown) });
       finish({ status: error.status, body: errorBody(error, requestId) });
     };
 
     try {
-      if (malformedRequest) throw malformedRequest;
-      config = configFrom(context as unknown as Record<string, unknown>);
-      const configured = createLogger({ requestId, level: config.logLevel, secrets: config.secrets, base: { endpoint } });
-      logger = configured;
+      if (refusal) throw refusal;
+      // 2. The configuration, with everything the warm container keeps.
+      const container = warmContainer(env);
+      config = container.config;
+      // 3. The logger at the configured level.
+      const logger = (configured = createLogger({ requestId, level: config.logLevel, secrets: config.secrets, base: { endpoint } }));
       const deadline = Deadline.in(config.deadlineMs - ANSWER_RESERVE_MS);
-      const settings = config;
+      const callScope: CallScope = { deadline, logger, attempts: { count: 0 } };
+      scope = callScope;
+      let gateway: TwilioGateway | undefined;
       const invocation: Invocation = {
         event,
-        headers: requestHeaders,
+        headers,
         requestId,
         startedAt,
-        config: settings,
-        logger: configured,
+        config,
+        logger,
         deadline,
-        logFields,
-        gateway: () => (gateway ??= createGateway(context, settings, deadline, configured)),
+        container,
+        gateway: () => (gateway ??= gatewayFor(context, container, callScope)),
       };
+      // 4. Parse, before any I/O.
       const input = work.parse(event);
-      const authorize = options.authorize ?? (async () => undefined);
-      const answer = authorize(invocation).then(() => work.run(invocation, input));
+      // 5-6. Authorize, then run, with every Twilio request in this invocation's scope.
+      const answer = container.http.within(callScope, () => authorize(invocation).then(() => work.run(invocation, input)));
+      // 7. Respond, within the deadline.
       deadline.race(answer, 'the whole request').then(finish, fail);
     } catch (thrown) {
       fail(thrown);
@@ -149,21 +106,32 @@ export function invocationHandler<T>(endpoint: string, work: Work<T>, options: C
   };
 }
 
-function createGateway(context: Context, config: Config, deadline: Deadline, logger: Logger): TwilioGateway {
+/** The runtime's headers, or the refusal of an event whose `request` is not the runtime's; until checked, no header is trusted. */
+function headersOf(event: Event): { headers: RequestHeaders; refusal?: unknown } {
+  try {
+    return { headers: readRequestHeaders(event) };
+  } catch (refusal) {
+    return { headers: {}, refusal };
+  }
+}
+
+function requestIdFrom(headers: RequestHeaders): string {
+  const incoming = headerValue(headers, 'x-request-id');
+  if (incoming && REQUEST_ID.test(incoming)) return incoming;
+  return nodeCrypto().randomUUID();
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nodeCrypto = onFirstUse(() => require('node:crypto') as typeof NodeCrypto);
+
+function gatewayFor(context: Context, container: WarmContainer, scope: CallScope): TwilioGateway {
   const accountSid = (context as { ACCOUNT_SID?: unknown }).ACCOUNT_SID;
   if (typeof accountSid !== 'string' || !accountSid.startsWith('AC'))
     throw new EnrichmentError(
       'invalid_configuration',
       'ACCOUNT_SID and AUTH_TOKEN must be set: enable "Add my Twilio Credentials" on the Service.',
     );
-  const http = new UpstreamHttpClient(transport(), {
-    baseUrl: config.apiBaseUrl,
-    policy: config,
-    deadline,
-    limit: concurrencyLimit(config),
-    logger,
-  });
-  return new TwilioGateway(twilioClientFor(context, http, logger), http, accountSid);
+  return new TwilioGateway(container.twilioClient(context, scope.logger), container.http, accountSid, scope.attempts);
 }
 
 function safeHeaders(build: () => Record<string, string>): Record<string, string> {

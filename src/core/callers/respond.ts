@@ -1,11 +1,6 @@
 /// <reference types="@twilio-labs/serverless-runtime-types" />
 import type { ServerlessCallback } from '@twilio-labs/serverless-runtime-types/types';
-
-export interface Answer {
-  status: number;
-  body: object;
-  headers?: Record<string, string>;
-}
+import type { Answer } from '../work';
 
 /** The one place that builds a Twilio.Response: JSON, never cached, with the request id. */
 export function respond(callback: ServerlessCallback, answer: Answer): void {

@@ -1,6 +1,7 @@
 import type { EnrichedInteraction } from '../payload';
 import { fitWithin } from '../studio-fit';
-import { invocationHandler, type Work } from './invocation';
+import type { Work } from '../work';
+import { invocationHandler } from './invocation';
 
 /**
  * For Studio's Make HTTP Request and Run Function widgets (protected

@@ -1,4 +1,5 @@
-import { invocationHandler, type Work } from './invocation';
+import type { Work } from '../work';
+import { invocationHandler } from './invocation';
 
 /**
  * For webhooks (protected endpoint): TaskRouter event callbacks and anything

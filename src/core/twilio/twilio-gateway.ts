@@ -90,6 +90,8 @@ export class TwilioGateway {
     private readonly client: Twilio,
     private readonly http: UpstreamHttpClient,
     private readonly accountSid: string,
+    /** The invocation's count of attempts, kept by the http client. */
+    private readonly attempts: { count: number },
   ) {}
 
   /** Runs `work` (calls on this gateway) under a tighter deadline than the invocation's, and maybe a concurrency limit of its own. */
@@ -99,7 +101,7 @@ export class TwilioGateway {
 
   /** HTTP attempts sent so far by this invocation, retries included. */
   get upstreamCalls(): number {
-    return this.http.attempts;
+    return this.attempts.count;
   }
 
   async fetchInteraction(sid: string): Promise<InteractionResource> {

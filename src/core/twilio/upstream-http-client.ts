@@ -48,14 +48,25 @@ export function redirect(uri: string, baseUrl: string | null): { uri: string; fo
 }
 
 /**
- * A tighter deadline, and maybe a concurrency limit of their own, for the
- * requests sent inside withDeadline, and only those.
- * One for the module, never one per client: every AsyncLocalStorage that has
- * run stays registered for the life of the process and adds work to every
- * later async operation, so one per invocation would slow a warm container
- * down without bound.
+ * What one invocation's requests share: its deadline (tightened inside
+ * withDeadline), its logger, the count of attempts it sent, and, inside
+ * withDeadline, maybe a concurrency limit of their own. It follows the
+ * invocation's own async calls, so one client serves a whole container while
+ * each invocation keeps its deadline and its count.
  */
-const scoped = new AsyncLocalStorage<{ deadline: Deadline; limit: ConcurrencyLimit | undefined }>();
+export interface CallScope {
+  deadline: Deadline;
+  logger: Logger;
+  attempts: { count: number };
+  limit?: ConcurrencyLimit;
+}
+
+/**
+ * One for the module, never one per client or per invocation: every
+ * AsyncLocalStorage that has run stays registered for the life of the
+ * process and adds work to every later async operation.
+ */
+const callScope = new AsyncLocalStorage<CallScope>();
 
 export function isRetryableStatus(status: number): boolean {
   return status === 429 || status >= 500;
@@ -78,28 +89,30 @@ export function backoffDelay(
 
 /**
  * The http client handed to the twilio helper (its supported extension point,
- * `httpClient`). One per invocation: it owns that invocation's deadline,
- * retries 429, 5xx and network errors itself (the helper's autoRetry stays
- * off), waits for a slot in the container's concurrency limit, and counts
- * every attempt it sends.
+ * `httpClient`). One per container: each request runs in the scope of the
+ * invocation that sent it (`within`), whose deadline bounds it and whose
+ * count it adds to. It retries 429, 5xx and network errors itself (the
+ * helper's autoRetry stays off) and waits for a slot in the container's
+ * concurrency limit.
  *
  * Every POST the functions send is safe to repeat: token validation reads,
  * and task updates carry If-Match, so a repeated write answers 412.
  */
 export class UpstreamHttpClient {
-  attempts = 0;
-
   constructor(
     private readonly transport: Transport,
     private readonly options: {
       baseUrl: string | null;
       policy: RetryPolicy;
-      deadline: Deadline;
       limit: ConcurrencyLimit;
-      logger: Logger;
       random?: () => number;
     },
   ) {}
+
+  /** Runs `work` as one invocation: the requests it sends are bounded by `scope.deadline` and counted in `scope.attempts`. */
+  within<T>(scope: CallScope, work: () => Promise<T>): Promise<T> {
+    return callScope.run(scope, work);
+  }
 
   /**
    * Runs `work` with a tighter deadline for the requests it sends (e.g. Flex
@@ -108,15 +121,15 @@ export class UpstreamHttpClient {
    * so a request sent concurrently from outside keeps the invocation's.
    */
   withDeadline<T>(deadline: Deadline, work: () => Promise<T>, options: { limit?: ConcurrencyLimit } = {}): Promise<T> {
-    const limit = options.limit ?? scoped.getStore()?.limit;
-    return scoped.run({ deadline, limit }, () => deadline.race(work(), 'a bounded Twilio request'));
+    const outer = currentScope();
+    const scope = { ...outer, deadline, limit: options.limit ?? outer.limit };
+    return callScope.run(scope, () => deadline.race(work(), 'a bounded Twilio request'));
   }
 
   async request(options: RequestOptions): Promise<HttpResponse> {
-    const { policy, logger } = this.options;
-    const scope = scoped.getStore();
-    const deadline = scope?.deadline ?? this.options.deadline;
-    const limit = scope?.limit ?? this.options.limit;
+    const { policy } = this.options;
+    const { deadline, logger, attempts, limit: own } = currentScope();
+    const limit = own ?? this.options.limit;
     const target = redirect(options.uri, this.options.baseUrl);
     const headers = { ...(options.headers ?? {}), ...(target.forwardedHost ? { 'X-Forwarded-Host': target.forwardedHost } : {}) };
     const what = `${options.method.toUpperCase()} ${new URL(options.uri).pathname}`;
@@ -128,7 +141,7 @@ export class UpstreamHttpClient {
           // Measured once the slot is ours: time spent queueing is not the attempt's to spend.
           const timeout = Math.min(policy.attemptTimeoutMs, deadline.remaining());
           if (timeout < MIN_ATTEMPT_MS) throw deadline.exceeded(what);
-          this.attempts += 1;
+          attempts.count += 1;
           return deadline.race(this.transport.request({ ...options, uri: target.uri, headers, timeout }), what);
         });
         if (!isRetryableStatus(response.statusCode) || attempt >= policy.maxAttempts) return response;
@@ -142,4 +155,10 @@ export class UpstreamHttpClient {
       await deadline.sleep(delayMs, what);
     }
   }
+}
+
+function currentScope(): CallScope {
+  const scope = callScope.getStore();
+  if (!scope) throw new EnrichmentError('internal_error', 'A Twilio request was sent outside any invocation.');
+  return scope;
 }

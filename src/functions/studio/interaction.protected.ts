@@ -3,3 +3,5 @@ import { studioCaller } from '../../core/callers/studio-caller';
 import { enrichRequestedInteraction } from '../../core/handlers';
 
 export const handler = studioCaller(enrichRequestedInteraction);
+// For the bench and tests: forget what this container keeps, as a new container would.
+export { resetWarmContainer } from '../../core/warm-container';
