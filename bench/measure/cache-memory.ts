@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../../src/core/config';
-import type { EnrichmentResult } from '../../src/core/enrichment-service';
+import type { EnrichmentResult } from '../../src/core/payload';
 import { WarmCache } from '../../src/core/warm-cache';
 
 const ROOT = path.resolve(__dirname, '../..');

@@ -27,7 +27,7 @@ export interface RequireTime {
 export interface ColdStart {
   runs: number;
   files: RequireTime[];
-  /** Each dependency alone in a fresh process: twilio (loaded lazily by the bundles), lru-cache and node:crypto (loaded by them). */
+  /** Each dependency alone in a fresh process, for scale: the bundles load all three lazily, on their first invocation. */
   dependencyRequireMedianMs: Record<string, number>;
   /** From require to the first answer (include empty, emulator without latency), twilio preloaded as the runtime does. */
   firstAnswerMedianMs: { project: number; baseline: number };

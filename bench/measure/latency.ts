@@ -38,9 +38,9 @@ export interface LatencyWithAll {
  */
 export async function measureLatencyWithAll(emulator: EmulatorProcess, interactionSid: string, samples: number): Promise<LatencyWithAll> {
   const credentials = { ACCOUNT_SID: emulator.accountSid, AUTH_TOKEN: emulator.authToken };
-  const project = invoker(loadFunction(STUDIO_BUNDLE), { ...credentials, TWILIO_API_BASE_URL: emulator.url, CACHE_TTL_MS: '0' });
-  const naiveFull = invoker(loadFunction(BASELINE_FULL), credentials);
-  const naive = invoker(loadFunction(BASELINE), credentials);
+  const project = invoker(loadFunction(STUDIO_BUNDLE).handler, { ...credentials, TWILIO_API_BASE_URL: emulator.url, CACHE_TTL_MS: '0' });
+  const naiveFull = invoker(loadFunction(BASELINE_FULL).handler, credentials);
+  const naive = invoker(loadFunction(BASELINE).handler, credentials);
   const client = (contextFor(credentials) as { getTwilioClient(): any }).getTwilioClient();
 
   await emulator.setFaults({ rules: [{ match: '*', latencyMs: ADDED_LATENCY_MS }] });

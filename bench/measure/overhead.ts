@@ -35,8 +35,8 @@ export async function measureOverhead(
 ): Promise<OverheadAt[]> {
   const credentials = { ACCOUNT_SID: emulator.accountSid, AUTH_TOKEN: emulator.authToken };
   const client = (contextFor(credentials) as { getTwilioClient(): any }).getTwilioClient();
-  const project = invoker(loadFunction(STUDIO_BUNDLE), { ...credentials, TWILIO_API_BASE_URL: emulator.url, CACHE_TTL_MS: '0' });
-  const naive = invoker(loadFunction(BASELINE), credentials);
+  const project = invoker(loadFunction(STUDIO_BUNDLE).handler, { ...credentials, TWILIO_API_BASE_URL: emulator.url, CACHE_TTL_MS: '0' });
+  const naive = invoker(loadFunction(BASELINE).handler, credentials);
 
   const sids = emulator.seeded.map((interaction) => interaction.sid);
   const next = rotation(sids);

@@ -16,15 +16,19 @@ export interface CallCount {
 
 /**
  * Item 4: upstream calls per request, counted in the emulator's request log,
- * with the default configuration (cache on). Each case loads a fresh copy of
- * the bundle, as a new container would, so that no case warms the next.
+ * with the default configuration (cache on). Each case starts from an empty
+ * warm container (the bundle's resetWarmContainer), so that no case warms the next.
  */
 export async function measureUpstreamCalls(emulator: EmulatorProcess, interactionSid: string): Promise<CallCount[]> {
   const credentials = { ACCOUNT_SID: emulator.accountSid, AUTH_TOKEN: emulator.authToken };
   const projectEnv = { ...credentials, TWILIO_API_BASE_URL: emulator.url };
-  const fresh = (file: string) => invoker(loadFunction(file, { fresh: true }), projectEnv);
-  const naive = invoker(loadFunction(BASELINE), credentials);
-  const naiveFull = invoker(loadFunction(BASELINE_FULL), credentials);
+  const fresh = (file: string) => {
+    const loaded = loadFunction(file);
+    loaded.resetWarmContainer();
+    return invoker(loaded.handler, projectEnv);
+  };
+  const naive = invoker(loadFunction(BASELINE).handler, credentials);
+  const naiveFull = invoker(loadFunction(BASELINE_FULL).handler, credentials);
   const params = { InteractionSid: interactionSid };
 
   const count = async (work: () => Promise<unknown>, operation?: string) => {

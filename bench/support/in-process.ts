@@ -1,5 +1,5 @@
 import type { ServerlessFunctionSignature } from '@twilio-labs/serverless-runtime-types/types';
-import { createWriteStream } from 'node:fs';
+import { openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { format } from 'node:util';
 import twilio from 'twilio';
@@ -29,16 +29,26 @@ const { Response } = require(path.join(ROOT, 'node_modules/@twilio/runtime-handl
 };
 (globalThis as unknown as { Twilio: object }).Twilio = { ...twilio, Response };
 
-/** The functions' log lines go where twilio-run's would go unread: written, then dropped. */
-const sink = createWriteStream('/dev/null');
-console.log = (...args: unknown[]) => void sink.write(`${format(...args)}\n`);
+/**
+ * The functions' log lines are written, then dropped, and written as Node
+ * writes stdout to a file or a pipe on Linux: synchronously (an fs stream
+ * would hand every line to libuv's thread pool, a cost no runtime's console
+ * has).
+ */
+const sink = openSync('/dev/null', 'w');
+console.log = (...args: unknown[]) => void writeSync(sink, `${format(...args)}\n`);
 
-/** Loads a function file; `fresh` loads a new copy, with empty warm caches, as a new container would. */
-export function loadFunction(file: string, options: { fresh?: boolean } = {}): ServerlessFunctionSignature {
-  const resolved = require.resolve(path.resolve(ROOT, file));
-  if (options.fresh) delete require.cache[resolved];
+export interface LoadedFunction {
+  handler: ServerlessFunctionSignature;
+  /** The project's bundles export it; the baselines keep nothing to forget. */
+  resetWarmContainer(): void;
+}
+
+/** Loads a function file, as the runtime does, once per process. */
+export function loadFunction(file: string): LoadedFunction {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require(resolved) as { handler: ServerlessFunctionSignature }).handler;
+  const loaded = require(path.resolve(ROOT, file)) as Partial<LoadedFunction> & { handler: ServerlessFunctionSignature };
+  return { handler: loaded.handler, resetWarmContainer: loaded.resetWarmContainer ?? (() => {}) };
 }
 
 export function contextFor(env: Record<string, string>) {

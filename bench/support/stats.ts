@@ -14,6 +14,8 @@ export interface LoadResult {
   latencies: number[];
   /** Milliseconds from the first call to the last answer. */
   elapsedMs: number;
+  /** CPU milliseconds (user + system) this process spent meanwhile. */
+  cpuMs: number;
 }
 
 /** Runs `count` calls of `call`, `concurrency` at a time, timing each. */
@@ -29,8 +31,10 @@ export async function runLoad(call: () => Promise<unknown>, options: { count: nu
     }
   };
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(Array.from({ length: Math.min(options.concurrency, options.count) }, worker));
-  return { latencies, elapsedMs: performance.now() - t0 };
+  const cpu = process.cpuUsage(cpu0);
+  return { latencies, elapsedMs: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 export interface LatencySummary {
@@ -38,6 +42,8 @@ export interface LatencySummary {
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU milliseconds of this process per call. */
+  cpuMsPerCall: number;
 }
 
 /** Summarizes several load runs of one variant (their latencies pooled, their rates summed over their time). */
@@ -49,6 +55,7 @@ export function summarize(runs: readonly LoadResult[]): LatencySummary {
     perSecond: round((latencies.length / elapsedMs) * 1000, 1),
     p50Ms: round(percentile(latencies, 50), 2),
     p99Ms: round(percentile(latencies, 99), 2),
+    cpuMsPerCall: round(runs.reduce((sum, run) => sum + run.cpuMs, 0) / latencies.length, 3),
   };
 }
 
