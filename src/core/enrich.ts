@@ -149,7 +149,8 @@ export function addIncluded(
           if (participants.ok) summary.participants = participants.value.map((p) => ({ ...p }));
           else {
             summary.participants = null;
-            failed('participants_unavailable', `The participants of channel ${channel.sid}`, participants.error);
+            const which = channel.sid ? `channel ${channel.sid}` : 'a channel Twilio listed without a SID';
+            failed('participants_unavailable', `The participants of ${which}`, participants.error);
           }
         }
         return summary;

@@ -9,6 +9,10 @@ import type { UpstreamHttpClient } from './upstream-http-client';
  * official helper and returns plain data picked from the helper's instances
  * (never the instances, whose `_version` holds the client). Failures leave as
  * EnrichmentErrors; a 404 that is an answer rather than a failure is `null`.
+ *
+ * twilio-oai declares every field of these resources nullable and none
+ * required: a resource fetched by its SID keeps that SID when Twilio leaves it
+ * out, and a list item without one has a null SID.
  */
 
 export interface InteractionResource {
@@ -22,7 +26,7 @@ export interface InteractionResource {
 }
 
 export interface ChannelResource {
-  sid: string;
+  sid: string | null;
   type: string | null;
   status: string | null;
   errorCode: number | null;
@@ -30,7 +34,7 @@ export interface ChannelResource {
 }
 
 export interface ChannelParticipantResource {
-  sid: string;
+  sid: string | null;
   type: string | null;
   routingProperties: unknown;
 }
@@ -48,7 +52,7 @@ export interface ConversationResource {
 }
 
 export interface ConversationParticipantResource {
-  sid: string;
+  sid: string | null;
   identity: string | null;
   attributes: string | null;
   messagingBinding: unknown;
@@ -108,7 +112,7 @@ export class TwilioGateway {
     try {
       const i = await this.client.flexApi.v1.interaction(sid).fetch();
       return {
-        sid: i.sid,
+        sid: i.sid ?? sid,
         channel: i.channel ?? null,
         routing: i.routing ?? null,
         url: i.url ?? null,
@@ -127,7 +131,7 @@ export class TwilioGateway {
     try {
       const channels = await this.client.flexApi.v1.interaction(interactionSid).channels.list({ limit });
       return channels.map((c) => ({
-        sid: c.sid,
+        sid: c.sid ?? null,
         type: c.type ?? null,
         status: c.status ?? null,
         errorCode: c.errorCode ?? null,
@@ -141,7 +145,7 @@ export class TwilioGateway {
   async listChannelParticipants(interactionSid: string, channelSid: string, limit: number): Promise<ChannelParticipantResource[]> {
     try {
       const participants = await this.client.flexApi.v1.interaction(interactionSid).channels(channelSid).participants.list({ limit });
-      return participants.map((p) => ({ sid: p.sid, type: p.type ?? null, routingProperties: p.routingProperties ?? null }));
+      return participants.map((p) => ({ sid: p.sid ?? null, type: p.type ?? null, routingProperties: p.routingProperties ?? null }));
     } catch (error) {
       throw upstreamFailure(error, `listing the participants of channel ${channelSid}`);
     }
@@ -152,7 +156,7 @@ export class TwilioGateway {
     try {
       const c = await this.client.conversations.v1.conversations(sid).fetch();
       return {
-        sid: c.sid,
+        sid: c.sid ?? sid,
         friendlyName: c.friendlyName ?? null,
         uniqueName: c.uniqueName ?? null,
         state: c.state ?? null,
@@ -173,7 +177,7 @@ export class TwilioGateway {
     try {
       const participants = await this.client.conversations.v1.conversations(sid).participants.list({ limit });
       return participants.map((p) => ({
-        sid: p.sid,
+        sid: p.sid ?? null,
         identity: p.identity ?? null,
         attributes: p.attributes ?? null,
         messagingBinding: p.messagingBinding ?? null,
@@ -190,8 +194,8 @@ export class TwilioGateway {
     try {
       const { body: t, headers } = await this.client.taskrouter.v1.workspaces(workspaceSid).tasks(taskSid).fetchWithHttpInfo();
       return {
-        sid: t.sid,
-        workspaceSid: t.workspaceSid,
+        sid: t.sid ?? taskSid,
+        workspaceSid: t.workspaceSid ?? workspaceSid,
         assignmentStatus: t.assignmentStatus ?? null,
         attributes: t.attributes ?? null,
         age: t.age ?? null,
