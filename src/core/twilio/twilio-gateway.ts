@@ -2,6 +2,7 @@ import type { Twilio } from 'twilio';
 import type { ConcurrencyLimit } from '../concurrency-limit';
 import type { Deadline } from '../deadline';
 import { EnrichmentError } from '../errors';
+import { isJsonObject } from '../json-object';
 import type { UpstreamHttpClient } from './upstream-http-client';
 
 /**
@@ -116,7 +117,7 @@ export class TwilioGateway {
         channel: i.channel ?? null,
         routing: i.routing ?? null,
         url: i.url ?? null,
-        links: i.links ?? null,
+        links: linksOf(i.links),
         interactionContextSid: i.interactionContextSid ?? null,
         webhookTtid: i.webhookTtid ?? null,
       };
@@ -300,6 +301,12 @@ export function upstreamFailure(error: unknown, doing: string): EnrichmentError 
     'upstream_error',
     `Twilio could not be reached while ${doing}${typeof code === 'string' ? ` (${code})` : ''}.`,
   );
+}
+
+/** `links` is a `uri-map` (name → URL), but twilio-oai leaves its values untyped: only strings are links. */
+function linksOf(links: unknown): Record<string, string> | null {
+  if (!isJsonObject(links)) return null;
+  return Object.fromEntries(Object.entries(links).filter((link): link is [string, string] => typeof link[1] === 'string'));
 }
 
 function isoOrNull(date: Date | string | null | undefined): string | null {
