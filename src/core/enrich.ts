@@ -1,4 +1,5 @@
 import type { EnrichmentError } from './errors';
+import { isoDateTime } from './iso-date';
 import { isJsonObject } from './json-object';
 import type {
   ChannelSummary,
@@ -307,7 +308,5 @@ export function isoDate(value: unknown): string | null {
           ? Number(value) * 1000
           : Date.parse(value)
         : NaN;
-  if (!Number.isFinite(ms)) return null;
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  return isoDateTime(ms);
 }

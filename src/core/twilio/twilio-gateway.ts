@@ -2,6 +2,7 @@ import type { Twilio } from 'twilio';
 import type { ConcurrencyLimit } from '../concurrency-limit';
 import type { Deadline } from '../deadline';
 import { EnrichmentError } from '../errors';
+import { isoDateTime } from '../iso-date';
 import { isJsonObject } from '../json-object';
 import type { UpstreamHttpClient } from './upstream-http-client';
 
@@ -309,10 +310,10 @@ function linksOf(links: unknown): Record<string, string> | null {
   return Object.fromEntries(Object.entries(links).filter((link): link is [string, string] => typeof link[1] === 'string'));
 }
 
+/** The helper gives a Date, or the string when it could not read it. */
 function isoOrNull(date: Date | string | null | undefined): string | null {
   if (!date) return null;
-  const parsed = date instanceof Date ? date : new Date(date);
-  return Number.isNaN(parsed.getTime()) ? null : parsed.toISOString();
+  return isoDateTime(date instanceof Date ? date.getTime() : Date.parse(date));
 }
 
 function headerOf(headers: Record<string, unknown> | undefined, name: string): string | null {
