@@ -146,8 +146,8 @@ export interface EnrichedInteraction {
     sid: string;
     url: string | null;
     links: Record<string, string> | null;
-    channel: unknown;
-    routing: unknown;
+    channel: Record<string, unknown> | null;
+    routing: Record<string, unknown> | null;
     interactionContextSid: string | null;
     webhookTtid: string | null;
   };

@@ -19,8 +19,9 @@ import type { UpstreamHttpClient } from './upstream-http-client';
 
 export interface InteractionResource {
   sid: string;
-  channel: unknown;
-  routing: unknown;
+  /** Objects in Twilio's answers; twilio-oai leaves both untyped, and anything else is null here. */
+  channel: Record<string, unknown> | null;
+  routing: Record<string, unknown> | null;
   url: string | null;
   links: Record<string, string> | null;
   interactionContextSid: string | null;
@@ -115,8 +116,8 @@ export class TwilioGateway {
       const i = await this.client.flexApi.v1.interaction(sid).fetch();
       return {
         sid: i.sid ?? sid,
-        channel: i.channel ?? null,
-        routing: i.routing ?? null,
+        channel: isJsonObject(i.channel) ? i.channel : null,
+        routing: isJsonObject(i.routing) ? i.routing : null,
         url: i.url ?? null,
         links: linksOf(i.links),
         interactionContextSid: i.interactionContextSid ?? null,
