@@ -11,7 +11,7 @@ import type {
   TaskSummary,
   Warning,
 } from './payload';
-import { isSid } from './sid';
+import { isSid, type SidKind } from './sid';
 import type {
   ChannelParticipantResource,
   ChannelResource,
@@ -67,8 +67,8 @@ export function describeInteraction(interaction: InteractionResource): Described
 
   const task: TaskSummary | null = properties
     ? {
-        sid: text(properties.sid),
-        workspaceSid: text(properties.workspace_sid),
+        sid: sidOrNull('task', properties.sid),
+        workspaceSid: sidOrNull('workspace', properties.workspace_sid),
         workflowSid: text(properties.workflow_sid),
         workflowName: text(properties.workflow_name),
         queueSid: text(properties.queue_sid) ?? text(properties.task_queue_sid),
@@ -118,7 +118,7 @@ export function describeInteraction(interaction: InteractionResource): Described
         interactionContextSid: interaction.interactionContextSid,
         webhookTtid: interaction.webhookTtid,
       },
-      channel: { sid: text(channel.sid), type: text(channel.type) ?? text(attributes.channelType) },
+      channel: { sid: sidOrNull('channel', channel.sid), type: text(channel.type) ?? text(attributes.channelType) },
       task,
       customer,
       conversation,
@@ -279,6 +279,11 @@ function asObject(value: unknown): Json | null {
 
 function text(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** The routing and channel are Twilio's untyped JSON: a SID the payload names is one only if it has the SID's form. */
+function sidOrNull(kind: SidKind, value: unknown): string | null {
+  return isSid(kind, value) ? value : null;
 }
 
 function lower(value: unknown): string | null {
