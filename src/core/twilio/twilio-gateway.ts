@@ -299,10 +299,9 @@ export function upstreamFailure(error: unknown, doing: string): EnrichmentError 
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && TIMEOUT_CODES.has(code))
     return new EnrichmentError('upstream_timeout', `Twilio did not answer in time while ${doing}.`);
-  return new EnrichmentError(
-    'upstream_error',
-    `Twilio could not be reached while ${doing}${typeof code === 'string' ? ` (${code})` : ''}.`,
-  );
+  if (typeof code === 'string') return new EnrichmentError('upstream_error', `Twilio could not be reached while ${doing} (${code}).`);
+  // Neither a status nor a network error's code: Twilio answered, and the helper could not read it (a list page without its records).
+  return new EnrichmentError('upstream_error', `Twilio's answer could not be read while ${doing}.`);
 }
 
 /** `links` is a `uri-map` (name → URL), but twilio-oai leaves its values untyped: only strings are links. */
