@@ -22,7 +22,7 @@ export interface EnrichedInteraction {
   channels?: Array<{
     type: string | null;
     status: string | null;
-    participants?: Array<{ sid: string; type: string | null }> | null;
+    participants?: Array<{ sid: string | null; type: string | null }> | null;
   }> | null;
   meta: { requestId: string; upstreamCalls: number; warnings: Array<{ code: string; message: string }> };
 }

@@ -1,4 +1,5 @@
 import type { EnrichmentError } from './errors';
+import { isoDateTime } from './iso-date';
 import { isJsonObject } from './json-object';
 import type {
   ChannelSummary,
@@ -10,7 +11,7 @@ import type {
   TaskSummary,
   Warning,
 } from './payload';
-import { isSid } from './sid';
+import { isSid, type SidKind } from './sid';
 import type {
   ChannelParticipantResource,
   ChannelResource,
@@ -66,8 +67,8 @@ export function describeInteraction(interaction: InteractionResource): Described
 
   const task: TaskSummary | null = properties
     ? {
-        sid: text(properties.sid),
-        workspaceSid: text(properties.workspace_sid),
+        sid: sidOrNull('task', properties.sid),
+        workspaceSid: sidOrNull('workspace', properties.workspace_sid),
         workflowSid: text(properties.workflow_sid),
         workflowName: text(properties.workflow_name),
         queueSid: text(properties.queue_sid) ?? text(properties.task_queue_sid),
@@ -117,7 +118,7 @@ export function describeInteraction(interaction: InteractionResource): Described
         interactionContextSid: interaction.interactionContextSid,
         webhookTtid: interaction.webhookTtid,
       },
-      channel: { sid: text(channel.sid), type: text(channel.type) ?? text(attributes.channelType) },
+      channel: { sid: sidOrNull('channel', channel.sid), type: text(channel.type) ?? text(attributes.channelType) },
       task,
       customer,
       conversation,
@@ -149,7 +150,8 @@ export function addIncluded(
           if (participants.ok) summary.participants = participants.value.map((p) => ({ ...p }));
           else {
             summary.participants = null;
-            failed('participants_unavailable', `The participants of channel ${channel.sid}`, participants.error);
+            const which = channel.sid ? `channel ${channel.sid}` : 'a channel Twilio listed without a SID';
+            failed('participants_unavailable', `The participants of ${which}`, participants.error);
           }
         }
         return summary;
@@ -279,6 +281,11 @@ function text(value: unknown): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
+/** The routing and channel are Twilio's untyped JSON: a SID the payload names is one only if it has the SID's form. */
+function sidOrNull(kind: SidKind, value: unknown): string | null {
+  return isSid(kind, value) ? value : null;
+}
+
 function lower(value: unknown): string | null {
   return text(value)?.toLowerCase() ?? null;
 }
@@ -306,7 +313,5 @@ export function isoDate(value: unknown): string | null {
           ? Number(value) * 1000
           : Date.parse(value)
         : NaN;
-  if (!Number.isFinite(ms)) return null;
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+  return isoDateTime(ms);
 }

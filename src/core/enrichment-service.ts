@@ -1,7 +1,7 @@
 import type { Config } from './config';
 import type { Deadline } from './deadline';
 import { addIncluded, describeInteraction, unavailableParts, type IncludedResources, type Outcome } from './enrich';
-import { asEnrichmentError } from './errors';
+import { asEnrichmentError, EnrichmentError } from './errors';
 import type { EnrichedInteraction, EnrichmentResult } from './payload';
 import type { EnrichmentRequest } from './request-input';
 import type { TwilioGateway } from './twilio/twilio-gateway';
@@ -27,14 +27,16 @@ export async function fetchEnrichment(
   const wants = new Set(request.include);
   const included: IncludedResources = {};
 
+  const listParticipants = async (channelSid: string | null) => {
+    if (channelSid === null) throw new EnrichmentError('upstream_error', 'there is no SID to list them by.');
+    return gateway.listChannelParticipants(interaction.sid, channelSid, listLimit);
+  };
   const channelsWork = wants.has('channels')
     ? settle(async () => {
         const channels = await gateway.listChannels(interaction.sid, listLimit);
         return Promise.all(
           channels.map(async (channel) =>
-            wants.has('participants')
-              ? { channel, participants: await settle(() => gateway.listChannelParticipants(interaction.sid, channel.sid, listLimit)) }
-              : { channel },
+            wants.has('participants') ? { channel, participants: await settle(() => listParticipants(channel.sid)) } : { channel },
           ),
         );
       }).then((outcome) => {

@@ -55,7 +55,7 @@ export interface Customer {
 }
 
 export interface ConversationParticipant {
-  sid: string;
+  sid: string | null;
   identity: string | null;
   address: string | null;
   proxyAddress: string | null;
@@ -87,13 +87,13 @@ export interface Conversation {
 }
 
 export interface ChannelParticipant {
-  sid: string;
+  sid: string | null;
   type: string | null;
   routingProperties: unknown;
 }
 
 export interface ChannelSummary {
-  sid: string;
+  sid: string | null;
   type: string | null;
   status: string | null;
   errorCode: number | null;
@@ -146,8 +146,8 @@ export interface EnrichedInteraction {
     sid: string;
     url: string | null;
     links: Record<string, string> | null;
-    channel: unknown;
-    routing: unknown;
+    channel: Record<string, unknown> | null;
+    routing: Record<string, unknown> | null;
     interactionContextSid: string | null;
     webhookTtid: string | null;
   };

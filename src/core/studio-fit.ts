@@ -3,10 +3,11 @@ import type { EnrichedInteraction, Warning } from './payload';
 /**
  * Studio's HTTP widget parses at most 64 kB of JSON. `fitWithin` returns the
  * payload unchanged when it fits, else a trimmed copy (the cached original is
- * never touched): lists are cut first, then the raw routing copy, then
- * attributes, then repeated warnings are merged, and as a last resort long
- * strings are shortened and the included parts dropped. What was cut is named
- * in `meta.truncated` and a warning.
+ * never touched): lists are cut first, then the raw routing copy, the
+ * channel and the links, then attributes, then repeated warnings are merged,
+ * and as a last resort long strings are shortened and the included parts
+ * dropped. What was cut is named in `meta.truncated` and a warning. Links are
+ * trimmed whole: their names are as long as Twilio makes them.
  */
 
 const LIST_LIMITS = [100, 50, 20, 10, 5, 2, 1, 0];
@@ -67,6 +68,7 @@ export function fitWithin(payload: EnrichedInteraction, maxBytes: number): Enric
   const steps: Array<[string, () => void]> = [
     ['interaction.routing (the same data is in task)', () => (trimmed.interaction.routing = null)],
     ['interaction.channel', () => (trimmed.interaction.channel = null)],
+    ['interaction.links', () => (trimmed.interaction.links = null)],
     ['task.attributes', () => trimmed.task && ((trimmed.task.attributes = null), delete trimmed.task.attributesRaw)],
     ['liveTask.attributes', () => trimmed.liveTask && (trimmed.liveTask.attributes = null)],
     ['conversation.details.attributes', () => trimmed.conversation.details && (trimmed.conversation.details.attributes = null)],

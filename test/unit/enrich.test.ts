@@ -121,3 +121,11 @@ test('dates: epoch seconds and ISO strings become ISO 8601; anything else null',
   expect(isoDate('yesterday')).toBeNull();
   expect(isoDate(null)).toBeNull();
 });
+
+test('dates outside years 0000-9999 are null: ISO 8601 would need six digits and a sign, which date-time does not allow', () => {
+  expect(isoDate(253402300799)).toBe('9999-12-31T23:59:59.000Z');
+  expect(isoDate(253402300800)).toBeNull();
+  expect(isoDate(-62167219200)).toBe('0000-01-01T00:00:00.000Z');
+  expect(isoDate('0000-01-01T00:30:00+01:00')).toBeNull();
+  expect(isoDate(1e12)).toBeNull();
+});

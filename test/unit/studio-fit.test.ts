@@ -106,6 +106,15 @@ test('lists are cut before anything else, and their original lengths are named',
   expect(fitted.task!.attributes).not.toBeNull();
 });
 
+test('links are dropped whole when they alone are too large: shortening strings does not shorten their names', () => {
+  const base = payload({});
+  const linked = { ...base, interaction: { ...base.interaction, links: { ['channels'.repeat(9_000)]: 'https://flex-api.twilio.com/' } } };
+  const fitted = fitWithin(linked, 60_000);
+  expect(byteSize(fitted)).toBeLessThanOrEqual(60_000);
+  expect(fitted.interaction.links).toBeNull();
+  assertMatchesSchema('payload', fitted);
+});
+
 test('hundreds of failures of one kind become one warning that counts them', () => {
   const warnings = Array.from({ length: 500 }, (_, i) => ({
     code: 'participants_unavailable' as const,

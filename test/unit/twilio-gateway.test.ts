@@ -1,6 +1,6 @@
 import type { Twilio } from 'twilio';
 import { EnrichmentError } from '../../src/core/errors';
-import { TwilioGateway } from '../../src/core/twilio/twilio-gateway';
+import { TwilioGateway, upstreamFailure } from '../../src/core/twilio/twilio-gateway';
 import type { UpstreamHttpClient } from '../../src/core/twilio/upstream-http-client';
 
 /** Flex token validation reads IAM's verdict from the body, as the stock validator does. */
@@ -48,4 +48,15 @@ test('IAM refusing the service’s own credentials is an upstream failure, not a
 
 test('an answer that is not JSON is an upstream failure when the status is not 2xx', async () => {
   await expect(gatewayAnswering(503, '<html>').validateFlexToken('t')).rejects.toMatchObject({ code: 'upstream_error' });
+});
+
+test('a failure without an HTTP status says whether Twilio could not be reached or its answer could not be read', () => {
+  const network = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+  expect(upstreamFailure(network, 'listing the interaction channels').message).toBe(
+    'Twilio could not be reached while listing the interaction channels (ECONNRESET).',
+  );
+  // What the helper throws for a list page whose records it cannot find.
+  expect(upstreamFailure(new Error('Page Records cannot be deserialized'), 'listing the interaction channels').message).toBe(
+    "Twilio's answer could not be read while listing the interaction channels.",
+  );
 });

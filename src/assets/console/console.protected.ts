@@ -61,8 +61,8 @@ function table(headings: string[], rows: HTMLElement[], attributes: Record<strin
 }
 
 /** A badge above a SID: how the tables show a typed resource. */
-function typedSid(type: string | null, sid: string): HTMLElement {
-  return h('div', { class: 'typed' }, badge(type), h('code', {}, sid));
+function typedSid(type: string | null, sid: string | null): HTMLElement {
+  return h('div', { class: 'typed' }, badge(type), h('code', {}, text(sid)));
 }
 
 /** One row per participant; the channel's cells span its participants' rows. */
@@ -96,7 +96,7 @@ function conversationParticipantsSection(participants: ConversationParticipant[]
     h(
       'tr',
       {},
-      h('td', {}, h('code', {}, participant.sid)),
+      h('td', {}, h('code', {}, text(participant.sid))),
       h('td', {}, text(participant.identity ?? participant.address)),
       h('td', {}, text(participant.bindingType ?? 'chat')),
       h('td', {}, text(participant.proxyAddress)),

@@ -2,6 +2,8 @@ import type { Twilio } from 'twilio';
 import type { ConcurrencyLimit } from '../concurrency-limit';
 import type { Deadline } from '../deadline';
 import { EnrichmentError } from '../errors';
+import { isoDateTime } from '../iso-date';
+import { isJsonObject } from '../json-object';
 import type { UpstreamHttpClient } from './upstream-http-client';
 
 /**
@@ -9,12 +11,17 @@ import type { UpstreamHttpClient } from './upstream-http-client';
  * official helper and returns plain data picked from the helper's instances
  * (never the instances, whose `_version` holds the client). Failures leave as
  * EnrichmentErrors; a 404 that is an answer rather than a failure is `null`.
+ *
+ * twilio-oai declares every field of these resources nullable and none
+ * required: a resource fetched by its SID keeps that SID when Twilio leaves it
+ * out, and a list item without one has a null SID.
  */
 
 export interface InteractionResource {
   sid: string;
-  channel: unknown;
-  routing: unknown;
+  /** Objects in Twilio's answers; twilio-oai leaves both untyped, and anything else is null here. */
+  channel: Record<string, unknown> | null;
+  routing: Record<string, unknown> | null;
   url: string | null;
   links: Record<string, string> | null;
   interactionContextSid: string | null;
@@ -22,7 +29,7 @@ export interface InteractionResource {
 }
 
 export interface ChannelResource {
-  sid: string;
+  sid: string | null;
   type: string | null;
   status: string | null;
   errorCode: number | null;
@@ -30,7 +37,7 @@ export interface ChannelResource {
 }
 
 export interface ChannelParticipantResource {
-  sid: string;
+  sid: string | null;
   type: string | null;
   routingProperties: unknown;
 }
@@ -48,7 +55,7 @@ export interface ConversationResource {
 }
 
 export interface ConversationParticipantResource {
-  sid: string;
+  sid: string | null;
   identity: string | null;
   attributes: string | null;
   messagingBinding: unknown;
@@ -108,11 +115,11 @@ export class TwilioGateway {
     try {
       const i = await this.client.flexApi.v1.interaction(sid).fetch();
       return {
-        sid: i.sid,
-        channel: i.channel ?? null,
-        routing: i.routing ?? null,
+        sid: i.sid ?? sid,
+        channel: isJsonObject(i.channel) ? i.channel : null,
+        routing: isJsonObject(i.routing) ? i.routing : null,
         url: i.url ?? null,
-        links: i.links ?? null,
+        links: linksOf(i.links),
         interactionContextSid: i.interactionContextSid ?? null,
         webhookTtid: i.webhookTtid ?? null,
       };
@@ -127,7 +134,7 @@ export class TwilioGateway {
     try {
       const channels = await this.client.flexApi.v1.interaction(interactionSid).channels.list({ limit });
       return channels.map((c) => ({
-        sid: c.sid,
+        sid: c.sid ?? null,
         type: c.type ?? null,
         status: c.status ?? null,
         errorCode: c.errorCode ?? null,
@@ -141,7 +148,7 @@ export class TwilioGateway {
   async listChannelParticipants(interactionSid: string, channelSid: string, limit: number): Promise<ChannelParticipantResource[]> {
     try {
       const participants = await this.client.flexApi.v1.interaction(interactionSid).channels(channelSid).participants.list({ limit });
-      return participants.map((p) => ({ sid: p.sid, type: p.type ?? null, routingProperties: p.routingProperties ?? null }));
+      return participants.map((p) => ({ sid: p.sid ?? null, type: p.type ?? null, routingProperties: p.routingProperties ?? null }));
     } catch (error) {
       throw upstreamFailure(error, `listing the participants of channel ${channelSid}`);
     }
@@ -152,7 +159,7 @@ export class TwilioGateway {
     try {
       const c = await this.client.conversations.v1.conversations(sid).fetch();
       return {
-        sid: c.sid,
+        sid: c.sid ?? sid,
         friendlyName: c.friendlyName ?? null,
         uniqueName: c.uniqueName ?? null,
         state: c.state ?? null,
@@ -173,7 +180,7 @@ export class TwilioGateway {
     try {
       const participants = await this.client.conversations.v1.conversations(sid).participants.list({ limit });
       return participants.map((p) => ({
-        sid: p.sid,
+        sid: p.sid ?? null,
         identity: p.identity ?? null,
         attributes: p.attributes ?? null,
         messagingBinding: p.messagingBinding ?? null,
@@ -190,8 +197,8 @@ export class TwilioGateway {
     try {
       const { body: t, headers } = await this.client.taskrouter.v1.workspaces(workspaceSid).tasks(taskSid).fetchWithHttpInfo();
       return {
-        sid: t.sid,
-        workspaceSid: t.workspaceSid,
+        sid: t.sid ?? taskSid,
+        workspaceSid: t.workspaceSid ?? workspaceSid,
         assignmentStatus: t.assignmentStatus ?? null,
         attributes: t.attributes ?? null,
         age: t.age ?? null,
@@ -292,16 +299,21 @@ export function upstreamFailure(error: unknown, doing: string): EnrichmentError 
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && TIMEOUT_CODES.has(code))
     return new EnrichmentError('upstream_timeout', `Twilio did not answer in time while ${doing}.`);
-  return new EnrichmentError(
-    'upstream_error',
-    `Twilio could not be reached while ${doing}${typeof code === 'string' ? ` (${code})` : ''}.`,
-  );
+  if (typeof code === 'string') return new EnrichmentError('upstream_error', `Twilio could not be reached while ${doing} (${code}).`);
+  // Neither a status nor a network error's code: Twilio answered, and the helper could not read it (a list page without its records).
+  return new EnrichmentError('upstream_error', `Twilio's answer could not be read while ${doing}.`);
 }
 
+/** `links` is a `uri-map` (name → URL), but twilio-oai leaves its values untyped: only strings are links. */
+function linksOf(links: unknown): Record<string, string> | null {
+  if (!isJsonObject(links)) return null;
+  return Object.fromEntries(Object.entries(links).filter((link): link is [string, string] => typeof link[1] === 'string'));
+}
+
+/** The helper gives a Date, or the string when it could not read it. */
 function isoOrNull(date: Date | string | null | undefined): string | null {
   if (!date) return null;
-  const parsed = date instanceof Date ? date : new Date(date);
-  return Number.isNaN(parsed.getTime()) ? null : parsed.toISOString();
+  return isoDateTime(date instanceof Date ? date.getTime() : Date.parse(date));
 }
 
 function headerOf(headers: Record<string, unknown> | undefined, name: string): string | null {
