@@ -6,9 +6,9 @@ import { decide, NO_FAULTS, type FaultConfig } from './faults';
 import { installLocalOnly } from './local-only';
 import { HOSTS, type Product } from './representations';
 import { RequestLog } from './request-log';
-import { registerAdminRoutes, type EmulatorState } from './routes/admin';
+import { adminRoutes, type EmulatorState } from './routes/admin';
 import { apiRoutes } from './routes/api';
-import { checkPathSids, type ApiRoute, type Method } from './routes/route';
+import { checkPathSids, type ApiRequest, type ApiResult, type ApiRoute, type Method } from './routes/route';
 import { readSeedFile, seededInteractions, storeFromSeed, type SeededInteraction, type SeedFile } from './seed';
 import { DEFAULT_BUILD_MS, MAX_VERSION_BYTES } from './serverless/model';
 import type { Store } from './store';
@@ -64,17 +64,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     store.serverless.buildMs = options.serverlessBuildMs ?? DEFAULT_BUILD_MS;
     return store;
   };
-  const state = {
+  const state: EmulatorState = {
     store: newStore(seedFile),
     faults: options.faults ?? NO_FAULTS,
     inFlight: 0,
+    requestLog: new RequestLog(),
+    seeded: seededInteractions(seedFile),
+    storeFromSeed: () => newStore(readSeedFile(options.seedFile)),
   };
   const credentials = {
     accountSid: seedFile.accountSid,
     authToken: options.authToken ?? DEFAULT_AUTH_TOKEN,
     apiKey: options.apiKey ?? DEFAULT_API_KEY,
   };
-  const requestLog = new RequestLog();
   const app = Fastify({
     logger: false,
     bodyLimit: 1024 * 1024,
@@ -86,9 +88,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   installErrorHandling(app);
   const host = options.host ?? DEFAULT_HOST;
   installLocalOnly(app, { listeningHost: host, consoleOrigins: options.consoleOrigins ?? [] });
-  installApiHooks(app, state, credentials, requestLog);
+  installApiHooks(app, state, credentials);
   await registerApiRoutes(app, state);
-  registerAdminRoutes(app, state, seedFile, requestLog, () => newStore(readSeedFile(options.seedFile)));
+  registerAdminRoutes(app, state);
 
   await app.listen({ host, port: options.port ?? DEFAULT_PORT });
   const address = app.server.address();
@@ -96,11 +98,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   return {
     url: `http://${host}:${port}`,
     ...credentials,
-    seeded: seededInteractions(seedFile),
+    seeded: state.seeded,
     get store() {
       return state.store;
     },
-    requestLog,
+    requestLog: state.requestLog,
     get faults() {
       return state.faults;
     },
@@ -154,17 +156,9 @@ function registerPaths(app: FastifyInstance, operations: ApiRoute[], state: Emul
         url: path,
         config: { api: route },
         handler: async (request, reply) => {
-          const apiRequest = {
-            path: request.url.split('?')[0]!,
-            params: request.params as Record<string, string>,
-            query: (request.query ?? {}) as Record<string, unknown>,
-            body: bodyObject(request.body),
-            headers: request.headers,
-          };
+          const apiRequest = requestFor(request);
           checkPathSids(route, apiRequest);
-          const result = route.handle(apiRequest, state.store);
-          void reply.code(result.status ?? 200).headers(result.headers ?? {});
-          return result.body === undefined ? reply.send() : result.body;
+          return send(reply, route.handle(apiRequest, state.store));
         },
       });
     }
@@ -182,6 +176,33 @@ function registerPaths(app: FastifyInstance, operations: ApiRoute[], state: Emul
   }
 }
 
+/** The emulator-only routes: no faults, no credentials, not logged; their input checked against their schema. */
+function registerAdminRoutes(app: FastifyInstance, state: EmulatorState): void {
+  for (const route of adminRoutes) {
+    app.route({
+      method: route.method,
+      url: route.path,
+      ...(route.body ? { schema: { body: route.body } } : {}),
+      handler: async (request, reply) => send(reply, route.handle(requestFor(request), state)),
+    });
+  }
+}
+
+function requestFor(request: FastifyRequest): ApiRequest {
+  return {
+    path: request.url.split('?')[0]!,
+    params: request.params as Record<string, string>,
+    query: (request.query ?? {}) as Record<string, unknown>,
+    body: bodyObject(request.body),
+    headers: request.headers,
+  };
+}
+
+function send(reply: FastifyReply, result: ApiResult) {
+  void reply.code(result.status ?? 200).headers(result.headers ?? {});
+  return result.body === undefined ? reply.send() : result.body;
+}
+
 function bodyObject(body: unknown): Record<string, unknown> {
   return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 }
@@ -195,14 +216,14 @@ const requestState = new WeakMap<FastifyRequest, { started: number; fault: Fault
  * it starts to hang, or as its client gives up waiting), so a test that has
  * its answer can already count it.
  */
-function installApiHooks(app: FastifyInstance, state: EmulatorState, credentials: Credentials, log: RequestLog): void {
+function installApiHooks(app: FastifyInstance, state: EmulatorState, credentials: Credentials): void {
   const record = (request: FastifyRequest, status: number | null) => {
     const route = request.routeOptions.config.api;
     const seen = requestState.get(request);
     if (!route || !seen || seen.logged) return;
     seen.logged = true;
     const queryAt = request.url.indexOf('?');
-    log.add({
+    state.requestLog.add({
       at: new Date().toISOString(),
       method: request.method,
       path: queryAt < 0 ? request.url : request.url.slice(0, queryAt),
