@@ -105,7 +105,7 @@ export const adminRoutes: AdminRoute[] = [
     body: flexTokenRequest,
     handle: ({ body }, { store }) => {
       const request = body as { identity?: string; worker_sid?: string | null; roles?: string[]; ttl_seconds?: number };
-      const worker = request.worker_sid ? store.workers.get(request.worker_sid) : [...store.workers.values()][0];
+      const worker = request.worker_sid ? store.find('worker', request.worker_sid) : store.workers()[0];
       const record = store.mintFlexToken({
         identity: request.identity ?? worker?.identity ?? 'local.developer',
         workerSid: request.worker_sid === null ? null : (worker?.sid ?? null),
@@ -134,7 +134,7 @@ export const adminRoutes: AdminRoute[] = [
     path: '/__emulator/serverless/next-build-failure',
     body: buildFailureRequest,
     handle: ({ body }, { store }) => {
-      store.serverless.nextBuildFailure = (body as { reason: string }).reason;
+      store.serverless.failNextBuild((body as { reason: string }).reason);
       return { body: { reason: store.serverless.nextBuildFailure } };
     },
   },
@@ -142,7 +142,7 @@ export const adminRoutes: AdminRoute[] = [
     method: 'DELETE',
     path: '/__emulator/serverless/next-build-failure',
     handle: (_request, { store }) => {
-      store.serverless.nextBuildFailure = null;
+      store.serverless.cancelNextBuildFailure();
       return NO_CONTENT;
     },
   },
