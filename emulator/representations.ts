@@ -35,11 +35,11 @@ export function routingProperties(store: Store, task: TaskRecord): Record<string
   return {
     date_updated: epochSeconds(task.updatedAt),
     task_queue_entered_date: epochSeconds(task.queueEnteredAt),
-    workflow_name: store.workflows.get(task.workflowSid)?.friendlyName ?? null,
+    workflow_name: store.find('workflow', task.workflowSid)?.friendlyName ?? null,
     age_in_queue: epochSeconds(now - task.queueEnteredAt),
-    task_channel_unique_name: store.taskChannels.get(task.taskChannelSid)?.uniqueName ?? null,
+    task_channel_unique_name: store.find('taskChannel', task.taskChannelSid)?.uniqueName ?? null,
     assignment_status: task.assignmentStatus,
-    queue_name: store.queues.get(task.queueSid)?.friendlyName ?? null,
+    queue_name: store.find('queue', task.queueSid)?.friendlyName ?? null,
     assignmentCounter: task.assignmentStatus === 'pending' ? 0 : 1,
     priority: task.priority,
     sid: task.sid,
@@ -60,8 +60,8 @@ export function routingProperties(store: Store, task: TaskRecord): Record<string
 
 export function interactionJson(store: Store, interaction: InteractionRecord): Record<string, unknown> {
   const url = absoluteUrl('flex', `/v1/Interactions/${interaction.sid}`);
-  const firstChannel = store.channels.get(interaction.channelSids[0] ?? '');
-  const task = store.tasks.get(interaction.primaryTaskSid);
+  const firstChannel = store.find('channel', interaction.channelSids[0] ?? '');
+  const task = store.find('task', interaction.primaryTaskSid);
   return {
     sid: interaction.sid,
     channel: firstChannel ? { type: firstChannel.type, sid: firstChannel.sid } : null,
@@ -106,7 +106,7 @@ export function participantJson(participant: ParticipantRecord): Record<string, 
 }
 
 export function inviteJson(store: Store, invite: InviteRecord): Record<string, unknown> {
-  const task = store.tasks.get(invite.taskSid);
+  const task = store.find('task', invite.taskSid);
   return {
     sid: invite.sid,
     interaction_sid: invite.interactionSid,
@@ -173,12 +173,12 @@ export function taskJson(store: Store, task: TaskRecord): Record<string, unknown
     reason: task.reason,
     sid: task.sid,
     task_queue_sid: task.queueSid,
-    task_queue_friendly_name: store.queues.get(task.queueSid)?.friendlyName ?? null,
+    task_queue_friendly_name: store.find('queue', task.queueSid)?.friendlyName ?? null,
     task_channel_sid: task.taskChannelSid,
-    task_channel_unique_name: store.taskChannels.get(task.taskChannelSid)?.uniqueName ?? null,
+    task_channel_unique_name: store.find('taskChannel', task.taskChannelSid)?.uniqueName ?? null,
     timeout: task.timeout,
     workflow_sid: task.workflowSid,
-    workflow_friendly_name: store.workflows.get(task.workflowSid)?.friendlyName ?? null,
+    workflow_friendly_name: store.find('workflow', task.workflowSid)?.friendlyName ?? null,
     workspace_sid: task.workspaceSid,
     url,
     links: {

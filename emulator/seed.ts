@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import type { SidPrefix } from './sids';
+import { newSid, type SidPrefix } from './sids';
 import {
   safeParseObject,
   Store,
   type AssignmentStatus,
+  type ChannelRecord,
   type ChannelStatus,
   type ChannelType,
   type InteractionInput,
@@ -75,18 +76,28 @@ export function readSeedFile(file: string = DEFAULT_SEED_FILE): SeedFile {
   return JSON.parse(readFileSync(file, 'utf8')) as SeedFile;
 }
 
-/** Builds a store holding the seed's account, with every interaction created as Flex would create it. */
-export function storeFromSeed(seed: SeedFile, now: () => number = Date.now): Store {
-  const store = new Store(seed.accountSid, seed.flexInstanceSid, now);
-  store.workspaces.set(seed.workspace.sid, seed.workspace);
-  for (const workflow of seed.workflows) store.workflows.set(workflow.sid, workflow);
-  for (const queue of seed.queues) store.queues.set(queue.sid, queue);
-  for (const channel of seed.taskChannels) store.taskChannels.set(channel.sid, channel);
-  for (const worker of seed.workers) store.workers.set(worker.sid, worker);
-  const randomSids = store.mintSid;
-  store.mintSid = deterministicSids(seed.accountSid);
+/**
+ * Builds a store holding the seed's account, with every interaction created as Flex would create it.
+ * The SIDs the seed does not spell out come from a deterministic minter; once seeded, the store
+ * mints with `mintSid`.
+ */
+export function storeFromSeed(seed: SeedFile, now: () => number = Date.now, mintSid: (prefix: SidPrefix) => string = newSid): Store {
+  let minter = deterministicSids(seed.accountSid);
+  const store = new Store({
+    accountSid: seed.accountSid,
+    flexInstanceSid: seed.flexInstanceSid,
+    now,
+    mintSid: (prefix) => minter(prefix),
+  });
+  store.addRoutingConfiguration({
+    workspaces: [seed.workspace],
+    workflows: seed.workflows,
+    queues: seed.queues,
+    taskChannels: seed.taskChannels,
+    workers: seed.workers,
+  });
   for (const spec of seed.interactions) seedInteraction(store, seed.workspace.sid, spec);
-  store.mintSid = randomSids;
+  minter = mintSid;
   return store;
 }
 
@@ -122,10 +133,10 @@ function seedInteraction(store: Store, workspaceSid: string, spec: SeedInteracti
     },
     { sids: spec.sids, createdAt, assignmentStatus: spec.assignmentStatus },
   );
-  const channel = store.channels.get(interaction.channelSids[0]!)!;
-  const task = store.tasks.get(interaction.primaryTaskSid)!;
+  const channel = store.find('channel', interaction.channelSids[0]!)!;
+  const task = store.find('task', interaction.primaryTaskSid)!;
   if (spec.agent) addAgent(store, channel, task.sid, workspaceSid, spec.agent, createdAt);
-  if (spec.rawAttributes !== undefined) task.attributes = spec.rawAttributes;
+  if (spec.rawAttributes !== undefined) store.replaceTaskAttributes(task, spec.rawAttributes);
   for (const extra of spec.extraChannels ?? []) {
     const added = store.addChannel(interaction, { sid: extra.sid, type: extra.type, status: extra.status });
     for (const participant of extra.participants) store.addChannelParticipant(added, participant);
@@ -141,29 +152,18 @@ function seedInteraction(store: Store, workspaceSid: string, spec: SeedInteracti
     });
     if (transfer.agent) addAgent(store, channel, invite.taskSid, workspaceSid, transfer.agent, createdAt + transfer.minutesAfter * 60_000);
   }
-  if (spec.conversationDeleted && spec.sids.conversation) {
-    store.conversations.delete(spec.sids.conversation);
-    for (const participant of store.conversationParticipantsOf(spec.sids.conversation))
-      store.conversationParticipants.delete(participant.sid);
-  }
+  if (spec.conversationDeleted && spec.sids.conversation) store.deleteConversation(spec.sids.conversation);
 }
 
-function addAgent(
-  store: Store,
-  channel: NonNullable<ReturnType<Store['channels']['get']>>,
-  taskSid: string,
-  workspaceSid: string,
-  workerSid: string,
-  joinedAt: number,
-): void {
-  const worker = store.workers.get(workerSid);
+function addAgent(store: Store, channel: ChannelRecord, taskSid: string, workspaceSid: string, workerSid: string, joinedAt: number): void {
+  const worker = store.find('worker', workerSid);
   if (!worker) throw new Error(`seed names unknown worker ${workerSid}`);
   store.addChannelParticipant(channel, {
     type: 'agent',
     routingProperties: { workspace_sid: workspaceSid, task_sid: taskSid, worker_sid: worker.sid },
   });
-  const conversationSid = safeParseObject(store.tasks.get(taskSid)?.attributes ?? '').conversationSid;
-  if (typeof conversationSid === 'string' && store.conversations.has(conversationSid)) {
+  const conversationSid = safeParseObject(store.find('task', taskSid)?.attributes ?? '').conversationSid;
+  if (typeof conversationSid === 'string' && store.find('conversation', conversationSid)) {
     store.addConversationParticipant(conversationSid, {
       identity: worker.identity,
       attributes: { member_type: 'agent', friendlyName: worker.friendlyName },

@@ -2,19 +2,15 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { decide, faultConfigSchema, NO_FAULTS, type FaultConfig } from './faults';
+import { decide, NO_FAULTS, type FaultConfig } from './faults';
 import { installLocalOnly } from './local-only';
 import { HOSTS, type Product } from './representations';
 import { RequestLog } from './request-log';
-import { checkPathSids, type ApiRoute, type Method } from './routes/route';
-import { conversationsRoutes } from './routes/conversations';
-import { flexRoutes } from './routes/flex';
-import { iamRoutes } from './routes/iam';
-import { serverlessRoutes } from './routes/serverless';
-import { taskrouterRoutes } from './routes/taskrouter';
+import { adminRoutes, type EmulatorState } from './routes/admin';
+import { apiRoutes } from './routes/api';
+import { checkPathSids, type ApiRequest, type ApiResult, type ApiRoute, type Method } from './routes/route';
 import { readSeedFile, seededInteractions, storeFromSeed, type SeededInteraction, type SeedFile } from './seed';
 import { DEFAULT_BUILD_MS, MAX_VERSION_BYTES } from './serverless/model';
-import { deployedView } from './serverless/representations';
 import type { Store } from './store';
 import { errors, TwilioApiError } from './twilio-error';
 
@@ -68,17 +64,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     store.serverless.buildMs = options.serverlessBuildMs ?? DEFAULT_BUILD_MS;
     return store;
   };
-  const state = {
+  const state: EmulatorState = {
     store: newStore(seedFile),
     faults: options.faults ?? NO_FAULTS,
     inFlight: 0,
+    requestLog: new RequestLog(),
+    seeded: seededInteractions(seedFile),
+    storeFromSeed: () => newStore(readSeedFile(options.seedFile)),
   };
   const credentials = {
     accountSid: seedFile.accountSid,
     authToken: options.authToken ?? DEFAULT_AUTH_TOKEN,
     apiKey: options.apiKey ?? DEFAULT_API_KEY,
   };
-  const requestLog = new RequestLog();
   const app = Fastify({
     logger: false,
     bodyLimit: 1024 * 1024,
@@ -90,9 +88,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   installErrorHandling(app);
   const host = options.host ?? DEFAULT_HOST;
   installLocalOnly(app, { listeningHost: host, consoleOrigins: options.consoleOrigins ?? [] });
-  installApiHooks(app, state, credentials, requestLog);
+  installApiHooks(app, state, credentials);
   await registerApiRoutes(app, state);
-  registerAdminRoutes(app, state, seedFile, requestLog, () => newStore(readSeedFile(options.seedFile)));
+  registerAdminRoutes(app, state);
 
   await app.listen({ host, port: options.port ?? DEFAULT_PORT });
   const address = app.server.address();
@@ -100,11 +98,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   return {
     url: `http://${host}:${port}`,
     ...credentials,
-    seeded: seededInteractions(seedFile),
+    seeded: state.seeded,
     get store() {
       return state.store;
     },
-    requestLog,
+    requestLog: state.requestLog,
     get faults() {
       return state.faults;
     },
@@ -115,20 +113,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
 }
 
-type State = { store: Store; faults: FaultConfig; inFlight: number };
 type Credentials = { accountSid: string; authToken: string; apiKey: { sid: string; secret: string } };
-
-const API_ROUTES: ApiRoute[] = [...flexRoutes, ...conversationsRoutes, ...taskrouterRoutes, ...iamRoutes, ...serverlessRoutes];
 
 /**
  * Every Twilio operation. Uploads (multipart/form-data) are served from their
  * own plugin context, so the multipart parser and its size limit apply to
  * them alone; elsewhere multipart stays a 415 as before.
  */
-async function registerApiRoutes(app: FastifyInstance, state: State): Promise<void> {
+async function registerApiRoutes(app: FastifyInstance, state: EmulatorState): Promise<void> {
   registerPaths(
     app,
-    API_ROUTES.filter((route) => route.body !== 'multipart'),
+    apiRoutes.filter((route) => route.body !== 'multipart'),
     state,
   );
   await app.register(async (uploads) => {
@@ -143,16 +138,16 @@ async function registerApiRoutes(app: FastifyInstance, state: State): Promise<vo
     });
     registerPaths(
       uploads,
-      API_ROUTES.filter((route) => route.body === 'multipart'),
+      apiRoutes.filter((route) => route.body === 'multipart'),
       state,
     );
   });
 }
 
 /** Each path's operations, plus a 405 for the methods the path does not serve (Twilio's code 20004). */
-function registerPaths(app: FastifyInstance, apiRoutes: ApiRoute[], state: State): void {
+function registerPaths(app: FastifyInstance, operations: ApiRoute[], state: EmulatorState): void {
   const byPath = new Map<string, ApiRoute[]>();
-  for (const route of apiRoutes) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
+  for (const route of operations) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
 
   for (const [path, routes] of byPath) {
     for (const route of routes) {
@@ -161,17 +156,9 @@ function registerPaths(app: FastifyInstance, apiRoutes: ApiRoute[], state: State
         url: path,
         config: { api: route },
         handler: async (request, reply) => {
-          const apiRequest = {
-            path: request.url.split('?')[0]!,
-            params: request.params as Record<string, string>,
-            query: (request.query ?? {}) as Record<string, unknown>,
-            body: bodyObject(request.body),
-            headers: request.headers,
-          };
+          const apiRequest = requestFor(request);
           checkPathSids(route, apiRequest);
-          const result = route.handle(apiRequest, state.store);
-          void reply.code(result.status ?? 200).headers(result.headers ?? {});
-          return result.body === undefined ? reply.send() : result.body;
+          return send(reply, route.handle(apiRequest, state.store));
         },
       });
     }
@@ -189,6 +176,33 @@ function registerPaths(app: FastifyInstance, apiRoutes: ApiRoute[], state: State
   }
 }
 
+/** The emulator-only routes: no faults, no credentials, not logged; their input checked against their schema. */
+function registerAdminRoutes(app: FastifyInstance, state: EmulatorState): void {
+  for (const route of adminRoutes) {
+    app.route({
+      method: route.method,
+      url: route.path,
+      ...(route.body ? { schema: { body: route.body } } : {}),
+      handler: async (request, reply) => send(reply, route.handle(requestFor(request), state)),
+    });
+  }
+}
+
+function requestFor(request: FastifyRequest): ApiRequest {
+  return {
+    path: request.url.split('?')[0]!,
+    params: request.params as Record<string, string>,
+    query: (request.query ?? {}) as Record<string, unknown>,
+    body: bodyObject(request.body),
+    headers: request.headers,
+  };
+}
+
+function send(reply: FastifyReply, result: ApiResult) {
+  void reply.code(result.status ?? 200).headers(result.headers ?? {});
+  return result.body === undefined ? reply.send() : result.body;
+}
+
 function bodyObject(body: unknown): Record<string, unknown> {
   return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 }
@@ -202,14 +216,14 @@ const requestState = new WeakMap<FastifyRequest, { started: number; fault: Fault
  * it starts to hang, or as its client gives up waiting), so a test that has
  * its answer can already count it.
  */
-function installApiHooks(app: FastifyInstance, state: State, credentials: Credentials, log: RequestLog): void {
+function installApiHooks(app: FastifyInstance, state: EmulatorState, credentials: Credentials): void {
   const record = (request: FastifyRequest, status: number | null) => {
     const route = request.routeOptions.config.api;
     const seen = requestState.get(request);
     if (!route || !seen || seen.logged) return;
     seen.logged = true;
     const queryAt = request.url.indexOf('?');
-    log.add({
+    state.requestLog.add({
       at: new Date().toISOString(),
       method: request.method,
       path: queryAt < 0 ? request.url : request.url.slice(0, queryAt),
@@ -312,93 +326,4 @@ function asTwilioError(error: unknown): TwilioApiError {
   if (status === 413) return new TwilioApiError(413, 20413, 'Request Entity Too Large');
   if (status >= 400 && status < 500) return errors.badRequest(`Bad Request: ${fastifyError.message ?? 'malformed request'}`);
   return errors.serverError(500);
-}
-
-function registerAdminRoutes(app: FastifyInstance, state: State, seedFile: SeedFile, log: RequestLog, newStore: () => Store): void {
-  app.get('/__emulator/health', async () => ({ ok: true, inFlight: state.inFlight }));
-  app.get('/__emulator/interactions', async () => ({ interactions: seededInteractions(seedFile) }));
-
-  app.get('/__emulator/requests', async (request) => {
-    const since = Number((request.query as { since?: string }).since ?? 0);
-    return { requests: log.list(Number.isFinite(since) ? since : 0), lastSeq: log.lastSeq };
-  });
-  app.delete('/__emulator/requests', async (_request, reply) => {
-    log.clear();
-    return reply.code(204).send();
-  });
-
-  app.get('/__emulator/faults', async () => state.faults);
-  app.put('/__emulator/faults', { schema: { body: faultConfigSchema } }, async (request) => {
-    state.faults = request.body as FaultConfig;
-    return state.faults;
-  });
-  app.delete('/__emulator/faults', async (_request, reply) => {
-    state.faults = NO_FAULTS;
-    return reply.code(204).send();
-  });
-
-  app.post(
-    '/__emulator/flex-tokens',
-    {
-      schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            identity: { type: 'string', minLength: 1, maxLength: 256 },
-            worker_sid: { type: ['string', 'null'], pattern: '^WK[0-9a-fA-F]{32}$' },
-            roles: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 64 }, maxItems: 20 },
-            ttl_seconds: { type: 'integer', minimum: -86400, maximum: 86400 },
-          },
-        },
-      },
-    },
-    async (request, reply) => {
-      const body = (request.body ?? {}) as { identity?: string; worker_sid?: string | null; roles?: string[]; ttl_seconds?: number };
-      const worker = body.worker_sid ? state.store.workers.get(body.worker_sid) : [...state.store.workers.values()][0];
-      const record = state.store.mintFlexToken({
-        identity: body.identity ?? worker?.identity ?? 'local.developer',
-        workerSid: body.worker_sid === null ? null : (worker?.sid ?? null),
-        roles: body.roles ?? worker?.roles ?? ['agent'],
-        ...(body.ttl_seconds !== undefined ? { ttlSeconds: body.ttl_seconds } : {}),
-      });
-      return reply.code(201).send({
-        token: record.token,
-        identity: record.identity,
-        worker_sid: record.workerSid,
-        roles: record.roles,
-        expiration: new Date(record.expiresAt).toISOString(),
-      });
-    },
-  );
-
-  app.get('/__emulator/serverless/services', async () => deployedView(state.store.serverless));
-  app.put(
-    '/__emulator/serverless/next-build-failure',
-    {
-      schema: {
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['reason'],
-          properties: { reason: { type: 'string', minLength: 1, maxLength: 500 } },
-        },
-      },
-    },
-    async (request) => {
-      state.store.serverless.nextBuildFailure = (request.body as { reason: string }).reason;
-      return { reason: state.store.serverless.nextBuildFailure };
-    },
-  );
-  app.delete('/__emulator/serverless/next-build-failure', async (_request, reply) => {
-    state.store.serverless.nextBuildFailure = null;
-    return reply.code(204).send();
-  });
-
-  app.post('/__emulator/reset', async (_request, reply) => {
-    state.store = newStore();
-    state.faults = NO_FAULTS;
-    log.clear();
-    return reply.code(204).send();
-  });
 }

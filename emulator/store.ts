@@ -8,7 +8,9 @@ import { errors } from './twilio-error';
  * channels, participants and invites, the Conversations behind them and the
  * TaskRouter tasks that route them, and (in serverless/model.ts) the Serverless
  * Services that functions are deployed to. Records hold state; representations.ts
- * turns them into the JSON Twilio answers with.
+ * turns them into the JSON Twilio answers with. The store owns its records: they
+ * are read-only outside it, reads answer a record or a new array of them, and
+ * every change (the seed's too) is a Store method.
  */
 
 export type ChannelType = 'voice' | 'sms' | 'email' | 'web' | 'whatsapp' | 'chat' | 'messenger' | 'gbm';
@@ -19,30 +21,30 @@ export const PARTICIPANT_TYPES: readonly ParticipantType[] = ['supervisor', 'cus
 export type AssignmentStatus = 'pending' | 'reserved' | 'assigned' | 'canceled' | 'wrapping' | 'completed';
 export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = ['pending', 'reserved', 'assigned', 'canceled', 'wrapping', 'completed'];
 
-export interface Workspace {
+export type Workspace = Readonly<{
   sid: string;
   friendlyName: string;
-}
-export interface Workflow {
+}>;
+export type Workflow = Readonly<{
   sid: string;
   friendlyName: string;
-}
-export interface Queue {
+}>;
+export type Queue = Readonly<{
   sid: string;
   friendlyName: string;
-}
-export interface TaskChannel {
+}>;
+export type TaskChannel = Readonly<{
   sid: string;
   uniqueName: string;
-}
-export interface Worker {
+}>;
+export type Worker = Readonly<{
   sid: string;
   friendlyName: string;
   identity: string;
-  roles: string[];
-}
+  roles: readonly string[];
+}>;
 
-export interface TaskRecord {
+export type TaskRecord = Readonly<{
   sid: string;
   workspaceSid: string;
   workflowSid: string;
@@ -59,42 +61,42 @@ export interface TaskRecord {
   updatedAt: number;
   queueEnteredAt: number;
   revision: number;
-}
+}>;
 
-export interface InteractionRecord {
+export type InteractionRecord = Readonly<{
   sid: string;
-  channelSids: string[];
+  channelSids: readonly string[];
   primaryTaskSid: string;
   interactionContextSid: string | null;
   webhookTtid: string;
   createdAt: number;
-}
+}>;
 
-export interface ChannelRecord {
+export type ChannelRecord = Readonly<{
   sid: string;
   interactionSid: string;
   type: ChannelType;
   status: ChannelStatus;
   errorCode: number | null;
   errorMessage: string | null;
-}
+}>;
 
-export interface ParticipantRecord {
+export type ParticipantRecord = Readonly<{
   sid: string;
   interactionSid: string;
   channelSid: string;
   type: ParticipantType;
-  routingProperties: Record<string, unknown> | null;
-}
+  routingProperties: Readonly<Record<string, unknown>> | null;
+}>;
 
-export interface InviteRecord {
+export type InviteRecord = Readonly<{
   sid: string;
   interactionSid: string;
   channelSid: string;
   taskSid: string;
-}
+}>;
 
-export interface ConversationRecord {
+export type ConversationRecord = Readonly<{
   sid: string;
   chatServiceSid: string;
   messagingServiceSid: string;
@@ -104,7 +106,7 @@ export interface ConversationRecord {
   state: 'active' | 'inactive' | 'closed';
   createdAt: number;
   updatedAt: number;
-}
+}>;
 
 export interface MessagingBinding {
   type: string;
@@ -112,7 +114,7 @@ export interface MessagingBinding {
   proxy_address?: string;
 }
 
-export interface ConversationParticipantRecord {
+export type ConversationParticipantRecord = Readonly<{
   sid: string;
   conversationSid: string;
   identity: string | null;
@@ -121,16 +123,16 @@ export interface ConversationParticipantRecord {
   roleSid: string;
   createdAt: number;
   updatedAt: number;
-}
+}>;
 
-export interface FlexTokenRecord {
+export type FlexTokenRecord = Readonly<{
   token: string;
   identity: string;
   workerSid: string | null;
-  roles: string[];
+  roles: readonly string[];
   realmUserId: string;
   expiresAt: number;
-}
+}>;
 
 /** What POST /v1/Interactions accepts, as the twilio helper sends it (Channel and Routing JSON). */
 export interface InteractionInput {
@@ -164,6 +166,23 @@ export interface InteractionOverrides {
   channelStatus?: ChannelStatus;
 }
 
+/** The TaskRouter setup interactions are routed with: seeded, never served by the API. */
+export interface RoutingConfiguration {
+  workspaces: readonly Workspace[];
+  workflows: readonly Workflow[];
+  queues: readonly Queue[];
+  taskChannels: readonly TaskChannel[];
+  workers: readonly Worker[];
+}
+
+export interface StoreOptions {
+  accountSid: string;
+  flexInstanceSid: string;
+  now?: () => number;
+  /** Makes the SIDs of new records that were given none: random by default, deterministic where a seed or a test needs it. */
+  mintSid?: (prefix: SidPrefix) => string;
+}
+
 /**
  * Minted Flex tokens kept for validation (about 450 bytes each). Past the bound the oldest is
  * forgotten, and validates as any unknown token does (code 20101), so minting never grows the heap.
@@ -172,70 +191,122 @@ export const MAX_FLEX_TOKENS = 1_000;
 
 const DEFAULT_ROLE_SID = 'RL' + 'c0ffee'.padEnd(32, '0');
 
+/** What the store indexes by SID, by kind: find(kind, sid) answers one of them. */
+export interface Indexed {
+  workspace: Workspace;
+  workflow: Workflow;
+  queue: Queue;
+  taskChannel: TaskChannel;
+  worker: Worker;
+  interaction: InteractionRecord;
+  channel: ChannelRecord;
+  participant: ParticipantRecord;
+  invite: InviteRecord;
+  task: TaskRecord;
+  conversation: ConversationRecord;
+  conversationParticipant: ConversationParticipantRecord;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type Indexes = { [Kind in keyof Indexed]: Map<string, Indexed[Kind]> };
+
 export class Store {
-  readonly workspaces = new Map<string, Workspace>();
-  readonly workflows = new Map<string, Workflow>();
-  readonly queues = new Map<string, Queue>();
-  readonly taskChannels = new Map<string, TaskChannel>();
-  readonly workers = new Map<string, Worker>();
-  readonly tasks = new Map<string, TaskRecord>();
-  readonly interactions = new Map<string, InteractionRecord>();
-  readonly channels = new Map<string, ChannelRecord>();
-  readonly participants = new Map<string, ParticipantRecord>();
-  readonly invites = new Map<string, InviteRecord>();
-  readonly conversations = new Map<string, ConversationRecord>();
-  readonly conversationParticipants = new Map<string, ConversationParticipantRecord>();
-  private readonly flexTokens = new Map<string, FlexTokenRecord>();
+  readonly accountSid: string;
+  readonly flexInstanceSid: string;
+  readonly now: () => number;
   /** Serverless Services and what is deployed to them; a part of the account with its own model. */
-  readonly serverless = new ServerlessModel(
-    (prefix) => this.mintSid(prefix),
-    () => this.now(),
-  );
+  readonly serverless: ServerlessModel;
 
-  /** Makes new SIDs; the seed loader swaps in a deterministic one so seeded SIDs never change. */
-  mintSid: (prefix: SidPrefix) => string = newSid;
+  readonly #mintSid: (prefix: SidPrefix) => string;
+  readonly #bySid: Indexes = {
+    workspace: new Map(),
+    workflow: new Map(),
+    queue: new Map(),
+    taskChannel: new Map(),
+    worker: new Map(),
+    interaction: new Map(),
+    channel: new Map(),
+    participant: new Map(),
+    invite: new Map(),
+    task: new Map(),
+    conversation: new Map(),
+    conversationParticipant: new Map(),
+  };
+  readonly #flexTokens = new Map<string, FlexTokenRecord>();
 
-  constructor(
-    readonly accountSid: string,
-    readonly flexInstanceSid: string,
-    readonly now: () => number = Date.now,
-  ) {}
+  constructor(options: StoreOptions) {
+    this.accountSid = options.accountSid;
+    this.flexInstanceSid = options.flexInstanceSid;
+    this.now = options.now ?? Date.now;
+    this.#mintSid = options.mintSid ?? newSid;
+    this.serverless = new ServerlessModel(this.#mintSid, this.now);
+  }
+
+  // ---- the routing configuration ----
+
+  addRoutingConfiguration(configuration: RoutingConfiguration): void {
+    for (const workspace of configuration.workspaces) this.#bySid.workspace.set(workspace.sid, { ...workspace });
+    for (const workflow of configuration.workflows) this.#bySid.workflow.set(workflow.sid, { ...workflow });
+    for (const queue of configuration.queues) this.#bySid.queue.set(queue.sid, { ...queue });
+    for (const taskChannel of configuration.taskChannels) this.#bySid.taskChannel.set(taskChannel.sid, { ...taskChannel });
+    for (const worker of configuration.workers) this.#bySid.worker.set(worker.sid, { ...worker, roles: [...worker.roles] });
+  }
+
+  workspaces(): Workspace[] {
+    return [...this.#bySid.workspace.values()];
+  }
+
+  workers(): Worker[] {
+    return [...this.#bySid.worker.values()];
+  }
 
   // ---- lookups that answer Twilio's 404 ----
 
   interaction(sid: string, path: string): InteractionRecord {
-    return found(this.interactions.get(sid), path);
+    return found(this.#bySid.interaction.get(sid), path);
   }
 
   channel(interactionSid: string, channelSid: string, path: string): ChannelRecord {
-    const channel = this.channels.get(channelSid);
+    const channel = this.#bySid.channel.get(channelSid);
     return found(channel?.interactionSid === interactionSid ? channel : undefined, path);
   }
 
   conversation(sid: string, path: string): ConversationRecord {
-    return found(this.conversations.get(sid), path);
+    return found(this.#bySid.conversation.get(sid), path);
   }
 
   task(workspaceSid: string, taskSid: string, path: string): TaskRecord {
-    const task = this.tasks.get(taskSid);
+    const task = this.#bySid.task.get(taskSid);
     return found(task?.workspaceSid === workspaceSid ? task : undefined, path);
   }
 
+  // ---- lookups that answer undefined ----
+
+  find<Kind extends keyof Indexed>(kind: Kind, sid: string): Indexed[Kind] | undefined {
+    return this.#bySid[kind].get(sid);
+  }
+
+  flexToken(token: string): FlexTokenRecord | undefined {
+    return this.#flexTokens.get(token);
+  }
+
+  // ---- relations, as new arrays ----
+
   channelsOf(interactionSid: string): ChannelRecord[] {
-    const interaction = this.interactions.get(interactionSid);
-    return (interaction?.channelSids ?? []).map((sid) => this.channels.get(sid)).filter(isDefined);
+    const interaction = this.#bySid.interaction.get(interactionSid);
+    return (interaction?.channelSids ?? []).map((sid) => this.#bySid.channel.get(sid)).filter(isDefined);
   }
 
   participantsOf(channelSid: string): ParticipantRecord[] {
-    return [...this.participants.values()].filter((p) => p.channelSid === channelSid);
+    return [...this.#bySid.participant.values()].filter((p) => p.channelSid === channelSid);
   }
 
   invitesOf(channelSid: string): InviteRecord[] {
-    return [...this.invites.values()].filter((i) => i.channelSid === channelSid);
+    return [...this.#bySid.invite.values()].filter((i) => i.channelSid === channelSid);
   }
 
   conversationParticipantsOf(conversationSid: string): ConversationParticipantRecord[] {
-    return [...this.conversationParticipants.values()].filter((p) => p.conversationSid === conversationSid);
+    return [...this.#bySid.conversationParticipant.values()].filter((p) => p.conversationSid === conversationSid);
   }
 
   // ---- writes ----
@@ -248,23 +319,23 @@ export class Store {
    */
   createInteraction(input: InteractionInput, overrides: InteractionOverrides = {}): InteractionRecord {
     const props = input.routing.properties;
-    const workspace = this.workspaces.get(props.workspace_sid);
+    const workspace = this.#bySid.workspace.get(props.workspace_sid);
     if (!workspace) throw errors.invalidParameter('Routing', `workspace ${props.workspace_sid} was not found`);
-    const workflowSid = props.workflow_sid ?? first(this.workflows.keys());
-    if (!workflowSid || !this.workflows.has(workflowSid))
+    const workflowSid = props.workflow_sid ?? first(this.#bySid.workflow.keys());
+    if (!workflowSid || !this.#bySid.workflow.has(workflowSid))
       throw errors.invalidParameter('Routing', `workflow ${props.workflow_sid} was not found`);
-    const queueSid = props.queue_sid ?? first(this.queues.keys());
-    if (!queueSid || !this.queues.has(queueSid)) throw errors.invalidParameter('Routing', `queue ${props.queue_sid} was not found`);
+    const queueSid = props.queue_sid ?? first(this.#bySid.queue.keys());
+    if (!queueSid || !this.#bySid.queue.has(queueSid)) throw errors.invalidParameter('Routing', `queue ${props.queue_sid} was not found`);
     const taskChannelName = props.task_channel_unique_name ?? defaultTaskChannel(input.channel.type);
-    const taskChannel = [...this.taskChannels.values()].find((c) => c.uniqueName === taskChannelName);
+    const taskChannel = [...this.#bySid.taskChannel.values()].find((c) => c.uniqueName === taskChannelName);
     if (!taskChannel) throw errors.invalidParameter('Routing', `task channel ${taskChannelName} was not found`);
 
     const createdAt = overrides.createdAt ?? this.now();
     const sids = overrides.sids ?? {};
-    const interactionSid = sids.interaction ?? this.mintSid(SID_PREFIX.interaction);
-    const channelSid = sids.channel ?? this.mintSid(SID_PREFIX.channel);
-    const taskSid = sids.task ?? this.mintSid(SID_PREFIX.task);
-    const inviteSid = sids.invite ?? this.mintSid(SID_PREFIX.invite);
+    const interactionSid = sids.interaction ?? this.#mintSid(SID_PREFIX.interaction);
+    const channelSid = sids.channel ?? this.#mintSid(SID_PREFIX.channel);
+    const taskSid = sids.task ?? this.#mintSid(SID_PREFIX.task);
+    const inviteSid = sids.invite ?? this.#mintSid(SID_PREFIX.invite);
     const customer = input.channel.participants?.[0] ?? {};
     const initiatedBy = input.channel.initiated_by ?? 'customer';
     const type = input.channel.type;
@@ -307,7 +378,7 @@ export class Store {
       },
     };
 
-    this.tasks.set(taskSid, {
+    this.#bySid.task.set(taskSid, {
       sid: taskSid,
       workspaceSid: workspace.sid,
       workflowSid,
@@ -324,7 +395,7 @@ export class Store {
       queueEnteredAt: createdAt,
       revision: 0,
     });
-    this.channels.set(channelSid, {
+    this.#bySid.channel.set(channelSid, {
       sid: channelSid,
       interactionSid,
       type,
@@ -332,9 +403,9 @@ export class Store {
       errorCode: null,
       errorMessage: null,
     });
-    this.invites.set(inviteSid, { sid: inviteSid, interactionSid, channelSid, taskSid });
-    const participantSid = sids.participant ?? this.mintSid(SID_PREFIX.participant);
-    this.participants.set(participantSid, {
+    this.#bySid.invite.set(inviteSid, { sid: inviteSid, interactionSid, channelSid, taskSid });
+    const participantSid = sids.participant ?? this.#mintSid(SID_PREFIX.participant);
+    this.#bySid.participant.set(participantSid, {
       sid: participantSid,
       interactionSid,
       channelSid,
@@ -349,8 +420,12 @@ export class Store {
       webhookTtid: input.webhookTtid ?? `flex_interactionwebhook_${interactionSid.slice(2, 28)}`,
       createdAt,
     };
-    this.interactions.set(interactionSid, interaction);
+    this.#bySid.interaction.set(interactionSid, interaction);
     return interaction;
+  }
+
+  updateInteraction(interaction: InteractionRecord, changes: Partial<Pick<InteractionRecord, 'webhookTtid'>>): InteractionRecord {
+    return Object.assign(this.#own('interaction', interaction.sid), changes);
   }
 
   createConversation(
@@ -360,7 +435,7 @@ export class Store {
   ): ConversationRecord {
     const createdAt = spec.createdAt ?? this.now();
     const conversation: ConversationRecord = {
-      sid: spec.sid ?? this.mintSid(SID_PREFIX.conversation),
+      sid: spec.sid ?? this.#mintSid(SID_PREFIX.conversation),
       chatServiceSid: 'IS' + this.accountSid.slice(2),
       messagingServiceSid: 'MG' + this.accountSid.slice(2),
       friendlyName: spec.friendlyName ?? null,
@@ -370,7 +445,7 @@ export class Store {
       createdAt,
       updatedAt: createdAt,
     };
-    this.conversations.set(conversation.sid, conversation);
+    this.#bySid.conversation.set(conversation.sid, conversation);
     if (customer.address || customer.identity) {
       this.addConversationParticipant(conversation.sid, {
         identity: customer.address ? null : (customer.identity ?? null),
@@ -396,7 +471,7 @@ export class Store {
   ): ConversationParticipantRecord {
     const createdAt = spec.createdAt ?? this.now();
     const participant: ConversationParticipantRecord = {
-      sid: spec.sid ?? this.mintSid(SID_PREFIX.conversationParticipant),
+      sid: spec.sid ?? this.#mintSid(SID_PREFIX.conversationParticipant),
       conversationSid,
       identity: spec.identity,
       attributes: JSON.stringify(spec.attributes ?? {}),
@@ -405,8 +480,14 @@ export class Store {
       createdAt,
       updatedAt: createdAt,
     };
-    this.conversationParticipants.set(participant.sid, participant);
+    this.#bySid.conversationParticipant.set(participant.sid, participant);
     return participant;
+  }
+
+  /** As Twilio deletes a Conversation: it and its participants are gone; the interaction and its tasks still name it. */
+  deleteConversation(sid: string): void {
+    this.#bySid.conversation.delete(sid);
+    for (const participant of this.conversationParticipantsOf(sid)) this.#bySid.conversationParticipant.delete(participant.sid);
   }
 
   addChannelParticipant(
@@ -414,13 +495,13 @@ export class Store {
     spec: { sid?: string; type: ParticipantType; routingProperties?: Record<string, unknown> | null },
   ): ParticipantRecord {
     const participant: ParticipantRecord = {
-      sid: spec.sid ?? this.mintSid(SID_PREFIX.participant),
+      sid: spec.sid ?? this.#mintSid(SID_PREFIX.participant),
       interactionSid: channel.interactionSid,
       channelSid: channel.sid,
       type: spec.type,
       routingProperties: spec.routingProperties ?? null,
     };
-    this.participants.set(participant.sid, participant);
+    this.#bySid.participant.set(participant.sid, participant);
     return participant;
   }
 
@@ -430,16 +511,21 @@ export class Store {
     spec: { sid?: string; type: ChannelType; status?: ChannelStatus; errorCode?: number; errorMessage?: string },
   ): ChannelRecord {
     const channel: ChannelRecord = {
-      sid: spec.sid ?? this.mintSid(SID_PREFIX.channel),
+      sid: spec.sid ?? this.#mintSid(SID_PREFIX.channel),
       interactionSid: interaction.sid,
       type: spec.type,
       status: spec.status ?? 'active',
       errorCode: spec.errorCode ?? null,
       errorMessage: spec.errorMessage ?? null,
     };
-    this.channels.set(channel.sid, channel);
-    interaction.channelSids.push(channel.sid);
+    this.#bySid.channel.set(channel.sid, channel);
+    const owner = this.#own('interaction', interaction.sid);
+    owner.channelSids = [...owner.channelSids, channel.sid];
     return channel;
+  }
+
+  updateChannel(channel: ChannelRecord, changes: Pick<ChannelRecord, 'status'>): ChannelRecord {
+    return Object.assign(this.#own('channel', channel.sid), changes);
   }
 
   /** An invite is a second task for the same channel: how a transfer reaches another queue. */
@@ -454,19 +540,19 @@ export class Store {
       attributes?: Record<string, unknown>;
     },
   ): InviteRecord {
-    const interaction = this.interactions.get(channel.interactionSid);
-    const primary = interaction && this.tasks.get(interaction.primaryTaskSid);
+    const interaction = this.#bySid.interaction.get(channel.interactionSid);
+    const primary = interaction && this.#bySid.task.get(interaction.primaryTaskSid);
     if (!primary) throw errors.badRequest(`interaction ${channel.interactionSid} has no task`);
-    if (!this.queues.has(spec.queueSid)) throw errors.invalidParameter('Routing', `queue ${spec.queueSid} was not found`);
+    if (!this.#bySid.queue.has(spec.queueSid)) throw errors.invalidParameter('Routing', `queue ${spec.queueSid} was not found`);
     const createdAt = spec.createdAt ?? this.now();
-    const inviteSid = spec.sid ?? this.mintSid(SID_PREFIX.invite);
-    const taskSid = spec.taskSid ?? this.mintSid(SID_PREFIX.task);
+    const inviteSid = spec.sid ?? this.#mintSid(SID_PREFIX.invite);
+    const taskSid = spec.taskSid ?? this.#mintSid(SID_PREFIX.task);
     const attributes = {
       ...safeParseObject(primary.attributes),
       ...(spec.attributes ?? {}),
       flexChannelInviteSid: inviteSid,
     };
-    this.tasks.set(taskSid, {
+    this.#bySid.task.set(taskSid, {
       ...primary,
       sid: taskSid,
       queueSid: spec.queueSid,
@@ -478,7 +564,7 @@ export class Store {
       revision: 0,
     });
     const invite: InviteRecord = { sid: inviteSid, interactionSid: channel.interactionSid, channelSid: channel.sid, taskSid };
-    this.invites.set(inviteSid, invite);
+    this.#bySid.invite.set(inviteSid, invite);
     return invite;
   }
 
@@ -486,33 +572,42 @@ export class Store {
     task: TaskRecord,
     changes: Partial<Pick<TaskRecord, 'attributes' | 'assignmentStatus' | 'priority' | 'reason' | 'taskChannelSid'>>,
   ): TaskRecord {
-    Object.assign(task, changes);
-    task.updatedAt = this.now();
-    task.revision += 1;
-    return task;
+    const stored = this.#own('task', task.sid);
+    Object.assign(stored, changes);
+    stored.updatedAt = this.now();
+    stored.revision += 1;
+    return stored;
   }
 
-  mintFlexToken(spec: { identity: string; workerSid?: string | null; roles?: string[]; ttlSeconds?: number }): FlexTokenRecord {
+  /** The attributes text exactly as given, valid JSON or not, with no new revision: how a seed states what TaskRouter holds. */
+  replaceTaskAttributes(task: TaskRecord, attributes: string): void {
+    this.#own('task', task.sid).attributes = attributes;
+  }
+
+  mintFlexToken(spec: { identity: string; workerSid?: string | null; roles?: readonly string[]; ttlSeconds?: number }): FlexTokenRecord {
     const record: FlexTokenRecord = {
       token: fakeJwe(),
       identity: spec.identity,
       workerSid: spec.workerSid ?? null,
       roles: spec.roles ?? ['agent'],
-      realmUserId: 'US' + this.mintSid(SID_PREFIX.account).slice(2),
+      realmUserId: 'US' + this.#mintSid(SID_PREFIX.account).slice(2),
       expiresAt: this.now() + (spec.ttlSeconds ?? 3600) * 1000,
     };
-    this.flexTokens.set(record.token, record);
-    if (this.flexTokens.size > MAX_FLEX_TOKENS) this.flexTokens.delete(first(this.flexTokens.keys())!);
+    this.#flexTokens.set(record.token, record);
+    if (this.#flexTokens.size > MAX_FLEX_TOKENS) this.#flexTokens.delete(first(this.#flexTokens.keys())!);
     return record;
-  }
-
-  flexToken(token: string): FlexTokenRecord | undefined {
-    return this.flexTokens.get(token);
   }
 
   /** How many minted tokens are kept, at most MAX_FLEX_TOKENS. */
   get flexTokenCount(): number {
-    return this.flexTokens.size;
+    return this.#flexTokens.size;
+  }
+
+  /** The store's own record for one a caller holds, the only place a record is written after it is added. */
+  #own<Kind extends keyof Indexed>(kind: Kind, sid: string): Mutable<Indexed[Kind]> {
+    const record = this.#bySid[kind].get(sid);
+    if (record === undefined) throw new Error(`${kind} ${sid} is not in this store`);
+    return record as Mutable<Indexed[Kind]>;
   }
 }
 

@@ -40,8 +40,8 @@ export const flexRoutes: ApiRoute[] = [
     handle: ({ params, path, body }, store) => {
       const interaction = store.interaction(params.Sid!, path);
       const webhookTtid = formString(body, 'WebhookTtid');
-      if (webhookTtid !== undefined) interaction.webhookTtid = webhookTtid;
-      return { body: interactionJson(store, interaction) };
+      const updated = store.updateInteraction(interaction, webhookTtid !== undefined ? { webhookTtid } : {});
+      return { body: interactionJson(store, updated) };
     },
   },
   {
@@ -75,8 +75,7 @@ export const flexRoutes: ApiRoute[] = [
       const status = formEnum(body, 'Status', ['closed', 'inactive'] as const);
       if (status === undefined) throw errors.missingParameter('Status');
       formJsonObject(body, 'Routing');
-      channel.status = status;
-      return { body: channelJson(channel) };
+      return { body: channelJson(store.updateChannel(channel, { status })) };
     },
   },
   {

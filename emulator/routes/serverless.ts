@@ -33,7 +33,7 @@ export const serverlessRoutes: ApiRoute[] = [
     path: '/v1/Services',
     sids: {},
     handle: ({ path, query }, store) => {
-      const services = [...store.serverless.services.values()].map((s) => serviceJson(store.accountSid, s));
+      const services = store.serverless.services().map((s) => serviceJson(store.accountSid, s));
       return { body: page(query, services, { product: 'serverless', path, key: 'services' }) };
     },
   },

@@ -112,73 +112,95 @@ export interface VariableRecord {
 }
 
 export class ServerlessModel {
-  readonly services = new Map<string, ServiceRecord>();
-  readonly environments = new Map<string, EnvironmentRecord>();
-  readonly resources = new Map<string, ResourceRecord>();
-  readonly versions = new Map<string, VersionRecord>();
-  readonly builds = new Map<string, BuildRecord>();
-  readonly deployments = new Map<string, DeploymentRecord>();
-  readonly variables = new Map<string, VariableRecord>();
   /** How long a build stays `building`; the tooling polls its status meanwhile. */
   buildMs = DEFAULT_BUILD_MS;
-  /** Set through the admin API so a rehearsal can watch a deploy fail at the build. */
-  nextBuildFailure: string | null = null;
-  private storedBytes = 0;
+  readonly #services = new Map<string, ServiceRecord>();
+  readonly #environments = new Map<string, EnvironmentRecord>();
+  readonly #resources = new Map<string, ResourceRecord>();
+  readonly #versions = new Map<string, VersionRecord>();
+  readonly #builds = new Map<string, BuildRecord>();
+  readonly #deployments = new Map<string, DeploymentRecord>();
+  readonly #variables = new Map<string, VariableRecord>();
+  #nextBuildFailure: string | null = null;
+  #storedBytes = 0;
 
   constructor(
     private readonly mintSid: (prefix: SidPrefix) => string,
     readonly now: () => number,
   ) {}
 
+  services(): ServiceRecord[] {
+    return [...this.#services.values()];
+  }
+
+  /** The build an Environment serves, if one was deployed. */
+  liveBuildOf(environment: EnvironmentRecord): BuildRecord | undefined {
+    return environment.buildSid === null ? undefined : this.#builds.get(environment.buildSid);
+  }
+
+  /** Why the next build will fail, as the admin API set it; null when it will be built as usual. */
+  get nextBuildFailure(): string | null {
+    return this.#nextBuildFailure;
+  }
+
+  /** Makes the next build fail for `reason`, so a rehearsal can watch a deploy fail at the build. */
+  failNextBuild(reason: string): void {
+    this.#nextBuildFailure = reason;
+  }
+
+  cancelNextBuildFailure(): void {
+    this.#nextBuildFailure = null;
+  }
+
   // ---- lookups that answer Twilio's 404 ----
 
   /** Twilio addresses a Service by its SID or its unique name. */
   service(sidOrUniqueName: string, path: string): ServiceRecord {
-    const service = this.services.get(sidOrUniqueName) ?? [...this.services.values()].find((s) => s.uniqueName === sidOrUniqueName);
+    const service = this.#services.get(sidOrUniqueName) ?? [...this.#services.values()].find((s) => s.uniqueName === sidOrUniqueName);
     return found(service, path);
   }
 
   environment(serviceSid: string, sid: string, path: string): EnvironmentRecord {
-    return found(owned(this.environments.get(sid), serviceSid), path);
+    return found(owned(this.#environments.get(sid), serviceSid), path);
   }
 
   resource(serviceSid: string, kind: ResourceKind, sid: string, path: string): ResourceRecord {
-    const resource = owned(this.resources.get(sid), serviceSid);
+    const resource = owned(this.#resources.get(sid), serviceSid);
     return found(resource?.kind === kind ? resource : undefined, path);
   }
 
   build(serviceSid: string, sid: string, path: string): BuildRecord {
-    return found(owned(this.builds.get(sid), serviceSid), path);
+    return found(owned(this.#builds.get(sid), serviceSid), path);
   }
 
   variable(environment: EnvironmentRecord, sid: string, path: string): VariableRecord {
-    const variable = this.variables.get(sid);
+    const variable = this.#variables.get(sid);
     return found(variable?.environmentSid === environment.sid ? variable : undefined, path);
   }
 
   environmentsOf(serviceSid: string): EnvironmentRecord[] {
-    return [...this.environments.values()].filter((e) => e.serviceSid === serviceSid);
+    return [...this.#environments.values()].filter((e) => e.serviceSid === serviceSid);
   }
 
   resourcesOf(serviceSid: string, kind: ResourceKind): ResourceRecord[] {
-    return [...this.resources.values()].filter((r) => r.serviceSid === serviceSid && r.kind === kind);
+    return [...this.#resources.values()].filter((r) => r.serviceSid === serviceSid && r.kind === kind);
   }
 
   buildsOf(serviceSid: string): BuildRecord[] {
-    return [...this.builds.values()].filter((b) => b.serviceSid === serviceSid);
+    return [...this.#builds.values()].filter((b) => b.serviceSid === serviceSid);
   }
 
   deploymentsOf(environmentSid: string): DeploymentRecord[] {
-    return [...this.deployments.values()].filter((d) => d.environmentSid === environmentSid);
+    return [...this.#deployments.values()].filter((d) => d.environmentSid === environmentSid);
   }
 
   variablesOf(environmentSid: string): VariableRecord[] {
-    return [...this.variables.values()].filter((v) => v.environmentSid === environmentSid);
+    return [...this.#variables.values()].filter((v) => v.environmentSid === environmentSid);
   }
 
   versionsOf(build: BuildRecord, kind: ResourceKind): VersionRecord[] {
     const sids = kind === 'function' ? build.functionVersionSids : build.assetVersionSids;
-    return sids.map((sid) => this.versions.get(sid)).filter((v): v is VersionRecord => v?.serviceSid === build.serviceSid);
+    return sids.map((sid) => this.#versions.get(sid)).filter((v): v is VersionRecord => v?.serviceSid === build.serviceSid);
   }
 
   /** A build runs for `buildMs` after it is created, then completes or fails. */
@@ -198,12 +220,12 @@ export class ServerlessModel {
     if (!/^[A-Za-z0-9-]{1,50}$/.test(spec.uniqueName))
       throw errors.invalidParameter('UniqueName', 'must be 1 to 50 letters, digits or hyphens');
     if (spec.friendlyName.length > 255) throw errors.invalidParameter('FriendlyName', 'must be 255 characters or less');
-    if ([...this.services.values()].some((s) => s.uniqueName === spec.uniqueName))
+    if ([...this.#services.values()].some((s) => s.uniqueName === spec.uniqueName))
       throw errors.badRequest(`Service with UniqueName ${spec.uniqueName} already exists`);
     const sid = this.mintSid(SID_PREFIX.serverlessService);
     const createdAt = this.now();
     const service: ServiceRecord = { ...spec, sid, domainBase: `${spec.uniqueName}-${domainDigits(sid)}`, createdAt, updatedAt: createdAt };
-    this.services.set(sid, service);
+    this.#services.set(sid, service);
     return service;
   }
 
@@ -228,7 +250,7 @@ export class ServerlessModel {
       createdAt,
       updatedAt: createdAt,
     };
-    this.environments.set(environment.sid, environment);
+    this.#environments.set(environment.sid, environment);
     return environment;
   }
 
@@ -243,14 +265,14 @@ export class ServerlessModel {
       createdAt,
       updatedAt: createdAt,
     };
-    this.resources.set(resource.sid, resource);
+    this.#resources.set(resource.sid, resource);
     return resource;
   }
 
   createVersion(resource: ResourceRecord, spec: { path: string; visibility: Visibility; content: Buffer }): VersionRecord {
     checkPath(spec.path);
     if (spec.content.length > MAX_VERSION_BYTES) throw contentTooLarge(`a Version's Content is limited to ${MAX_VERSION_BYTES} bytes`);
-    if (this.storedBytes + spec.content.length > MAX_STORED_BYTES)
+    if (this.#storedBytes + spec.content.length > MAX_STORED_BYTES)
       throw contentTooLarge(`the emulator keeps at most ${MAX_STORED_BYTES} bytes of uploads; POST /__emulator/reset to start over`);
     const version: VersionRecord = {
       sid: this.mintSid(SID_PREFIX.serverlessVersion),
@@ -262,8 +284,8 @@ export class ServerlessModel {
       content: spec.content,
       createdAt: this.now(),
     };
-    this.storedBytes += spec.content.length;
-    this.versions.set(version.sid, version);
+    this.#storedBytes += spec.content.length;
+    this.#versions.set(version.sid, version);
     return version;
   }
 
@@ -278,8 +300,8 @@ export class ServerlessModel {
   ): BuildRecord {
     const runtime = checkRuntime(spec.runtime ?? DEFAULT_RUNTIME);
     checkDependencies(spec.dependencies);
-    const failure = this.nextBuildFailure ?? this.buildProblem(service, spec.functionVersionSids, spec.assetVersionSids);
-    this.nextBuildFailure = null;
+    const failure = this.#nextBuildFailure ?? this.buildProblem(service, spec.functionVersionSids, spec.assetVersionSids);
+    this.#nextBuildFailure = null;
     const build: BuildRecord = {
       sid: this.mintSid(SID_PREFIX.serverlessBuild),
       serviceSid: service.sid,
@@ -290,13 +312,13 @@ export class ServerlessModel {
       createdAt: this.now(),
       failure,
     };
-    this.builds.set(build.sid, build);
+    this.#builds.set(build.sid, build);
     return build;
   }
 
   /** Only a completed build can go live. */
   createDeployment(environment: EnvironmentRecord, buildSid: string): DeploymentRecord {
-    const build = owned(this.builds.get(buildSid), environment.serviceSid);
+    const build = owned(this.#builds.get(buildSid), environment.serviceSid);
     if (!build) throw errors.invalidParameter('BuildSid', `build ${buildSid} was not found in this service`);
     const status = this.buildStatus(build);
     if (status !== 'completed') throw errors.invalidParameter('BuildSid', `build ${buildSid} is ${status}, not completed`);
@@ -308,7 +330,7 @@ export class ServerlessModel {
       buildSid,
       createdAt,
     };
-    this.deployments.set(deployment.sid, deployment);
+    this.#deployments.set(deployment.sid, deployment);
     environment.buildSid = buildSid;
     environment.updatedAt = createdAt;
     return deployment;
@@ -328,7 +350,7 @@ export class ServerlessModel {
       createdAt,
       updatedAt: createdAt,
     };
-    this.variables.set(variable.sid, variable);
+    this.#variables.set(variable.sid, variable);
     return variable;
   }
 
@@ -343,7 +365,7 @@ export class ServerlessModel {
   }
 
   deleteVariable(variable: VariableRecord): void {
-    this.variables.delete(variable.sid);
+    this.#variables.delete(variable.sid);
   }
 
   private buildProblem(service: ServiceRecord, functionVersionSids: string[], assetVersionSids: string[]): string | null {
@@ -353,7 +375,7 @@ export class ServerlessModel {
       ['asset', assetVersionSids],
     ] as const) {
       for (const sid of sids) {
-        const version = this.versions.get(sid);
+        const version = this.#versions.get(sid);
         if (version?.serviceSid !== service.sid || version.kind !== kind)
           return `${kind === 'function' ? 'Function' : 'Asset'} Version ${sid} was not found in service ${service.sid}`;
         if (paths.has(version.path)) return `two Versions in the build serve the path ${version.path}`;

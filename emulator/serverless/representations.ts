@@ -158,13 +158,13 @@ export function deployedView(model: ServerlessModel): Record<string, unknown> {
     failure: model.buildStatus(build) === 'failed' ? build.failure : null,
   });
   return {
-    services: [...model.services.values()].map((service) => ({
+    services: model.services().map((service) => ({
       sid: service.sid,
       unique_name: service.uniqueName,
       friendly_name: service.friendlyName,
       domain_base: service.domainBase,
       environments: model.environmentsOf(service.sid).map((environment) => {
-        const build = environment.buildSid ? model.builds.get(environment.buildSid) : undefined;
+        const build = model.liveBuildOf(environment);
         return {
           sid: environment.sid,
           unique_name: environment.uniqueName,

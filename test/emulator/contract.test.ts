@@ -24,9 +24,9 @@ let sids: {
 beforeAll(async () => {
   emulator = await startTestEmulator();
   account = { user: emulator.accountSid, password: emulator.authToken };
-  const sms = emulator.store.interactions.get(emulator.seededSid('Inbound SMS'))!;
-  const task = emulator.store.tasks.get(sms.primaryTaskSid)!;
-  const deleted = emulator.store.interactions.get(emulator.seededSid('conversation was deleted'))!;
+  const sms = emulator.store.find('interaction', emulator.seededSid('Inbound SMS'))!;
+  const task = emulator.store.find('task', sms.primaryTaskSid)!;
+  const deleted = emulator.store.find('interaction', emulator.seededSid('conversation was deleted'))!;
   sids = {
     interaction: sms.sid,
     multiChannel: emulator.seededSid('three channels'),
@@ -34,7 +34,7 @@ beforeAll(async () => {
     task: task.sid,
     workspace: task.workspaceSid,
     conversation: JSON.parse(task.attributes).conversationSid,
-    deletedConversation: JSON.parse(emulator.store.tasks.get(deleted.primaryTaskSid)!.attributes).conversationSid,
+    deletedConversation: JSON.parse(emulator.store.find('task', deleted.primaryTaskSid)!.attributes).conversationSid,
   };
 });
 afterAll(() => emulator.close());
@@ -103,7 +103,7 @@ describe('success answers match twilio-oai', () => {
     expectSpecResponse('FetchInteractionChannel', await call('GET', `/v1/Interactions/${sids.interaction}/Channels/${sids.channel}`), 200);
     const updated = await call(
       'POST',
-      `/v1/Interactions/${sids.multiChannel}/Channels/${emulator.store.interactions.get(sids.multiChannel)!.channelSids[2]}`,
+      `/v1/Interactions/${sids.multiChannel}/Channels/${emulator.store.find('interaction', sids.multiChannel)!.channelSids[2]}`,
       {
         auth: account,
         form: { Status: 'inactive' },

@@ -32,7 +32,7 @@ test('creates an interaction on the emulator through the twilio helper, with the
   expect(run.status).toBe(0);
   const sid = /Created interaction (KD[0-9a-f]{32})/.exec(run.output)?.[1];
   expect(sid).toBeDefined();
-  const task = emulator.store.tasks.get(emulator.store.interactions.get(sid!)!.primaryTaskSid)!;
+  const task = emulator.store.find('task', emulator.store.find('interaction', sid!)!.primaryTaskSid)!;
   expect(JSON.parse(task.attributes)).toMatchObject({
     customerName: 'Ada Byrne',
     customerAddress: 'ada.byrne@example.com',

@@ -10,7 +10,7 @@ let workspaceSid: string;
 beforeAll(async () => {
   emulator = await startTestEmulator();
   client = redirectedClient(emulator.url, { username: emulator.accountSid, password: emulator.authToken }).client;
-  workspaceSid = [...emulator.store.workspaces.keys()][0]!;
+  workspaceSid = emulator.store.workspaces()[0]!.sid;
 });
 afterAll(() => emulator.close());
 

@@ -123,10 +123,10 @@ describe('/studio/interaction (Studio: form, JSON or query parameters)', () => {
   });
 
   test('a very large interaction is trimmed under 64 kB, and the payload says what was cut', async () => {
-    const interaction = emulator.store.interactions.get(emulator.seededSid('three channels'))!;
+    const interaction = emulator.store.find('interaction', emulator.seededSid('three channels'))!;
     const large = emulator.store.createInteraction({
       channel: { type: 'sms', participants: [{ address: '+14155550199', name: 'Noah Williams' }] },
-      routing: { properties: { workspace_sid: emulator.store.tasks.get(interaction.primaryTaskSid)!.workspaceSid } },
+      routing: { properties: { workspace_sid: emulator.store.find('task', interaction.primaryTaskSid)!.workspaceSid } },
     });
     for (let c = 0; c < 150; c += 1) {
       const channel = emulator.store.addChannel(large, { type: 'email', status: 'closed' });
@@ -283,8 +283,8 @@ describe('/interaction (Flex plugins: the Flex token is checked with Twilio IAM 
 
 describe('/webhooks/interaction (TaskRouter event callbacks and other webhooks)', () => {
   test('a TaskRouter event whose task attributes name the interaction is enriched', async () => {
-    const interaction = emulator.store.interactions.get(sms)!;
-    const task = emulator.store.tasks.get(interaction.primaryTaskSid)!;
+    const interaction = emulator.store.find('interaction', sms)!;
+    const task = emulator.store.find('task', interaction.primaryTaskSid)!;
     const body = expectPayload(
       await call('POST', '/webhooks/interaction', {
         form: {

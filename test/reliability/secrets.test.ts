@@ -75,7 +75,7 @@ test('the bad-input corpus, with a valid Flex token in every other /interaction 
 test('working requests, and requests that fail upstream', async () => {
   const sms = emulator.seededSid('Inbound SMS');
   const chat = emulator.seededSid('Web chat');
-  const task = emulator.store.tasks.get(emulator.store.interactions.get(sms)!.primaryTaskSid)!;
+  const task = emulator.store.find('task', emulator.store.find('interaction', sms)!.primaryTaskSid)!;
   const statuses = [
     await call(functions, '/studio/interaction', { InteractionSid: sms, include: 'all' }),
     await call(functions, '/interaction', { Token: mint(), InteractionSid: chat, include: 'all' }),

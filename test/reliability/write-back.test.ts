@@ -24,8 +24,8 @@ beforeAll(async () => {
     startFunctions(emulatorEnv(emulator, { WEBHOOK_WRITE_BACK: 'true', REQUEST_DEADLINE_MS: '9500', LOG_LEVEL: 'warn' })),
     startFunctions(emulatorEnv(emulator, { LOG_LEVEL: 'warn' })),
   ]);
-  const interaction = emulator.store.interactions.get(emulator.seededSid('Inbound SMS'))!;
-  const task = emulator.store.tasks.get(interaction.primaryTaskSid)!;
+  const interaction = emulator.store.find('interaction', emulator.seededSid('Inbound SMS'))!;
+  const task = emulator.store.find('task', interaction.primaryTaskSid)!;
   // As TaskRouter posts a Workspace event callback.
   event = { EventType: 'task.created', TaskSid: task.sid, WorkspaceSid: task.workspaceSid, TaskAttributes: task.attributes };
 }, 60_000);
@@ -121,7 +121,7 @@ test("a key another writer adds between the write-back's read and its write surv
   emulator.clearRequests();
   const answer = postEvent(writing);
   while (!emulator.requests().some((r) => r.operationId === 'FetchTask')) await new Promise((resolve) => setTimeout(resolve, 2));
-  const stored = emulator.store.tasks.get(event.TaskSid)!;
+  const stored = emulator.store.find('task', event.TaskSid)!;
   emulator.store.updateTask(stored, {
     attributes: JSON.stringify({ ...JSON.parse(stored.attributes), between: 'the read and the write' }),
   });
@@ -159,8 +159,8 @@ test('a summary someone changed is written again, keeping their other keys', asy
 describe("others' attributes and others' tasks", () => {
   /** The seeded task of an interaction, its attributes replaced by `attributes`, exactly as given. */
   function taskOf(label: string, attributes: string) {
-    const interaction = emulator.store.interactions.get(emulator.seededSid(label))!;
-    const task = emulator.store.tasks.get(interaction.primaryTaskSid)!;
+    const interaction = emulator.store.find('interaction', emulator.seededSid(label))!;
+    const task = emulator.store.find('task', interaction.primaryTaskSid)!;
     emulator.store.updateTask(task, { attributes });
     return task;
   }

@@ -26,7 +26,7 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       return counts;
     },
     mintFlexToken: (spec: { roles?: string[]; ttlSeconds?: number; workerSid?: string } = {}) => {
-      const worker = [...emulator.store.workers.values()][0]!;
+      const worker = emulator.store.workers()[0]!;
       return emulator.store.mintFlexToken({
         identity: worker.identity,
         workerSid: spec.workerSid ?? worker.sid,

@@ -9,7 +9,7 @@ const store = storeFromSeed(seed, () => Date.parse('2026-11-24T10:00:00Z'));
 export function seededInteraction(labelPart: string): InteractionResource {
   const spec = seed.interactions.find((i) => i.label.toLowerCase().includes(labelPart.toLowerCase()));
   if (!spec) throw new Error(`no seeded interaction like "${labelPart}"`);
-  const json = interactionJson(store, store.interactions.get(spec.sids.interaction!)!) as Record<string, any>;
+  const json = interactionJson(store, store.find('interaction', spec.sids.interaction!)!) as Record<string, any>;
   return {
     sid: json.sid,
     channel: json.channel,
