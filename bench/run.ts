@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { startEmulatorProcess, type EmulatorProcess } from '../harness';
 import type { EnrichmentResult } from '../src/core/payload';
 import { BASELINE, BUNDLES, measureColdStart } from './measure/cold-start';
 import { measureCacheMemory } from './measure/cache-memory';
@@ -10,7 +11,6 @@ import { measureLatencyWithAll } from './measure/latency';
 import { measureOverhead } from './measure/overhead';
 import { measureEmulatorRate, measureThroughput, type ThroughputOptions } from './measure/throughput';
 import { measureUpstreamCalls } from './measure/upstream-calls';
-import { startEmulatorProcess, type EmulatorProcess } from './support/emulator-process';
 import { invoker, loadFunction } from './support/in-process';
 import { describeMachine, markdownTable, row, type Row } from './support/report';
 import { round } from './support/stats';

@@ -1,10 +1,11 @@
+/** `twilio-run start` on the built functions, as a child process, and the settings that point it at the emulator. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from './ports';
 
-const ROOT = path.resolve(__dirname, '../..');
+const ROOT = path.resolve(__dirname, '..');
 const TWILIO_RUN = path.join(ROOT, 'node_modules/twilio-run/bin/twilio-run.js');
 
 export interface FunctionsServer {
@@ -13,18 +14,6 @@ export interface FunctionsServer {
   /** Everything twilio-run and the functions printed (structured log lines included). */
   output: string[];
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ServerlessFunctionSignature } from '@twilio-labs/serverless-runtime-types/types';
 import twilio from 'twilio';
-import type { RecordedResponse } from './twilio-runtime-globals';
+import type { RecordedResponse } from '../test/support/twilio-runtime-globals';
 
 export interface Answer {
   status: number;

@@ -1,7 +1,8 @@
+/** `npm start` as a child process: its output as it comes, the processes it started, its exit. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '../..');
+const ROOT = path.resolve(__dirname, '..');
 
 export interface NpmStart {
   child: ChildProcess;

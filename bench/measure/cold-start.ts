@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { EmulatorProcess } from '../support/emulator-process';
+import type { EmulatorProcess } from '../../harness';
 import { redirectPreload } from '../support/functions-servers';
 import { median, round } from '../support/stats';
 

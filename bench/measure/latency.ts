@@ -1,7 +1,7 @@
+import type { EmulatorProcess } from '../../harness';
 import { BASELINE, BASELINE_FULL } from './cold-start';
-import { total, type EmulatorProcess } from '../support/emulator-process';
 import { contextFor, invoker, loadFunction, type Invoke } from '../support/in-process';
-import { median, round } from '../support/stats';
+import { median, round, total } from '../support/stats';
 
 const STUDIO_BUNDLE = 'dist/functions/studio/interaction.protected.js';
 export const ADDED_LATENCY_MS = 50;

@@ -1,5 +1,5 @@
+import type { EmulatorProcess } from '../../harness';
 import { BASELINE } from './cold-start';
-import type { EmulatorProcess } from '../support/emulator-process';
 import { contextFor, invoker, loadFunction, type Invoke } from '../support/in-process';
 import { median, round, runLoad, summarize, type LatencySummary, type LoadResult } from '../support/stats';
 

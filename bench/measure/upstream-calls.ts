@@ -1,5 +1,6 @@
+import type { EmulatorProcess } from '../../harness';
+import { total } from '../support/stats';
 import { BASELINE, BASELINE_FULL, BUNDLES } from './cold-start';
-import { total, type EmulatorProcess } from '../support/emulator-process';
 import { invoker, loadFunction, type Invoke } from '../support/in-process';
 
 const [FLEX_BUNDLE, STUDIO_BUNDLE] = BUNDLES as [string, string, string];

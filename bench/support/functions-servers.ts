@@ -1,8 +1,7 @@
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startFunctions, type FunctionsServer } from '../../test/support/functions-server';
-import type { EmulatorProcess } from './emulator-process';
+import { startFunctions, type EmulatorProcess, type FunctionsServer } from '../../harness';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PRELOAD = path.join(ROOT, 'bench/results/.build/twilio-redirect-preload.cjs');

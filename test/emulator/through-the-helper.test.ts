@@ -1,4 +1,4 @@
-import { startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, type TestEmulator } from '../../harness';
 import { redirectedClient } from '../support/twilio-client';
 
 /** The emulator driven the way the functions drive it: the official twilio helper, redirected by TWILIO_API_BASE_URL. */

@@ -1,9 +1,7 @@
+import { emulatorEnv, invoke, startTestEmulator, type TestEmulator } from '../../harness';
 import { handler as flexHandler } from '../../src/functions/interaction';
 import { handler as studioHandler } from '../../src/functions/studio/interaction.protected';
 import { handler as webhookHandler } from '../../src/functions/webhooks/interaction.protected';
-import { startTestEmulator, type TestEmulator } from '../support/emulator';
-import { emulatorEnv } from '../support/functions-server';
-import { invoke } from '../support/invoke';
 import { assertMatchesSchema } from '../support/schema';
 
 /**

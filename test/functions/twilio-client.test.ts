@@ -1,13 +1,11 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import twilio from 'twilio';
+import { emulatorEnv, invoke, startTestEmulator, type TestEmulator } from '../../harness';
 import { handler as flexHandler } from '../../src/functions/interaction';
 import { handler as studioHandler } from '../../src/functions/studio/interaction.protected';
 import { handler as webhookHandler } from '../../src/functions/webhooks/interaction.protected';
 import { resetWarmContainer } from '../../src/core/warm-container';
-import { startTestEmulator, type TestEmulator } from '../support/emulator';
-import { emulatorEnv } from '../support/functions-server';
-import { invoke } from '../support/invoke';
 
 /**
  * The Twilio client the functions use, and the switch that points it at the

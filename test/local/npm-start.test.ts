@@ -6,12 +6,10 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
+import { freePort, isRunning, listeningAddresses, runNpmStart, type NpmStart } from '../../harness';
 import { signatureFor, withBodyHash } from '../../local/signatures';
 import { launchChromium } from '../support/browser';
-import { freePort } from '../support/functions-server';
-import { isRunning, runNpmStart, type NpmStart } from '../support/npm-start';
 import { assertMatchesSchema } from '../support/schema';
-import { listeningAddresses } from '../support/sockets';
 
 /**
  * `npm start` end to end: the real scripts/start.mjs on free ports, its banner, the curl commands it

@@ -1,4 +1,4 @@
-import { redirectedTwilioClient } from '../../scripts/twilio-client';
+import { redirectedTwilioClient } from '../../harness';
 
 /**
  * The real twilio helper, sent to `baseUrl` by the project's redirecting
