@@ -1,6 +1,6 @@
-import type { EmulatorProcess } from '../../harness';
+import { runtimeContext, type EmulatorProcess } from '../../harness';
 import { BASELINE, BASELINE_FULL } from './cold-start';
-import { contextFor, invoker, loadFunction, type Invoke } from '../support/in-process';
+import { invoker, loadFunction, type Invoke } from '../support/in-process';
 import { median, round, total } from '../support/stats';
 
 const STUDIO_BUNDLE = 'dist/functions/studio/interaction.protected.js';
@@ -41,7 +41,7 @@ export async function measureLatencyWithAll(emulator: EmulatorProcess, interacti
   const project = invoker(loadFunction(STUDIO_BUNDLE).handler, { ...credentials, TWILIO_API_BASE_URL: emulator.url, CACHE_TTL_MS: '0' });
   const naiveFull = invoker(loadFunction(BASELINE_FULL).handler, credentials);
   const naive = invoker(loadFunction(BASELINE).handler, credentials);
-  const client = (contextFor(credentials) as { getTwilioClient(): any }).getTwilioClient();
+  const client = runtimeContext(credentials).getTwilioClient() as any;
 
   await emulator.setFaults({ rules: [{ match: '*', latencyMs: ADDED_LATENCY_MS }] });
   try {

@@ -1,6 +1,6 @@
-import type { EmulatorProcess } from '../../harness';
+import { runtimeContext, type EmulatorProcess } from '../../harness';
 import { BASELINE } from './cold-start';
-import { contextFor, invoker, loadFunction, type Invoke } from '../support/in-process';
+import { invoker, loadFunction, type Invoke } from '../support/in-process';
 import { median, round, runLoad, summarize, type LatencySummary, type LoadResult } from '../support/stats';
 
 const STUDIO_BUNDLE = 'dist/functions/studio/interaction.protected.js';
@@ -34,7 +34,7 @@ export async function measureOverhead(
   options: { rounds: number; callsPerRound: number; warmupCalls: number; concurrencies: number[] },
 ): Promise<OverheadAt[]> {
   const credentials = { ACCOUNT_SID: emulator.accountSid, AUTH_TOKEN: emulator.authToken };
-  const client = (contextFor(credentials) as { getTwilioClient(): any }).getTwilioClient();
+  const client = runtimeContext(credentials).getTwilioClient() as any;
   const project = invoker(loadFunction(STUDIO_BUNDLE).handler, { ...credentials, TWILIO_API_BASE_URL: emulator.url, CACHE_TTL_MS: '0' });
   const naive = invoker(loadFunction(BASELINE).handler, credentials);
 

@@ -79,10 +79,10 @@ describe('failures upstream keep their own status: never an auth error, never a 
 });
 
 test('the request id from X-Request-Id is kept for tracing; an unsafe one is replaced', async () => {
-  const kept = await invoke(studioHandler, env, { InteractionSid: sms }, { 'x-request-id': 'studio-FN123-exec-42' });
+  const kept = await invoke(studioHandler, env, { InteractionSid: sms }, { headers: { 'x-request-id': 'studio-FN123-exec-42' } });
   expect(kept.headers['X-Request-Id']).toBe('studio-FN123-exec-42');
   expect(kept.body.meta.requestId).toBe('studio-FN123-exec-42');
-  const replaced = await invoke(studioHandler, env, { InteractionSid: sms }, { 'x-request-id': '<script>' });
+  const replaced = await invoke(studioHandler, env, { InteractionSid: sms }, { headers: { 'x-request-id': '<script>' } });
   expect(replaced.headers['X-Request-Id']).toMatch(/^[0-9a-f-]{36}$/);
 });
 
