@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startEmulatorProcess, type EmulatorProcess } from '../harness';
+import { redirectTwilioHelper, startEmulatorProcess, type EmulatorProcess } from '../harness';
 import type { EnrichmentResult } from '../src/core/payload';
 import { BASELINE, BUNDLES, measureColdStart } from './measure/cold-start';
 import { measureCacheMemory } from './measure/cache-memory';
@@ -14,7 +14,6 @@ import { measureUpstreamCalls } from './measure/upstream-calls';
 import { invoker, loadFunction } from './support/in-process';
 import { describeMachine, markdownTable, row, type Row } from './support/report';
 import { round } from './support/stats';
-import { redirectTwilioHelper } from './support/twilio-redirect';
 
 const SIZES = {
   full: {

@@ -12,4 +12,4 @@ export { invoke, runtimeContext, type Answer, type InvokeOptions } from './invok
 export { isRunning, runNpmStart, type NpmStart } from './npm-start';
 export { freePort } from './ports';
 export { listeningAddresses } from './sockets';
-export { redirectedTwilioClient } from './twilio-client';
+export { redirectedTwilioClient, redirectTwilioHelper } from './twilio-client';

@@ -1,8 +1,15 @@
+/**
+ * The twilio helper sent to the emulator (or any base URL) the way TWILIO_API_BASE_URL sends the functions' client,
+ * both with the project's own code: a client of its own on the project's http client, for scripts and tests; or,
+ * for code that cannot be given a client (the bench's baseline), the helper's RequestClient patched in this process.
+ */
 import twilio from 'twilio';
 import { ConcurrencyLimit } from '../src/core/concurrency-limit';
 import { Deadline } from '../src/core/deadline';
 import { createLogger } from '../src/core/logger';
-import { UpstreamHttpClient, type RetryPolicy } from '../src/core/twilio/upstream-http-client';
+import { redirect, UpstreamHttpClient, type RetryPolicy } from '../src/core/twilio/upstream-http-client';
+
+type RequestOptions = Parameters<InstanceType<typeof twilio.RequestClient>['request']>[0];
 
 /**
  * The twilio helper for scripts and tests, with the same TWILIO_API_BASE_URL
@@ -38,4 +45,24 @@ export function redirectedTwilioClient(options: {
     autoRetry: false,
   });
   return { client };
+}
+
+/**
+ * Sends every request the twilio helper makes for https://*.twilio.com to the
+ * emulator instead, with the project's own `redirect` (what
+ * TWILIO_API_BASE_URL does for the project's functions). The naive baseline
+ * has no such setting, so the bench patches the helper's RequestClient in the
+ * process that runs it. Requests already sent elsewhere pass through untouched,
+ * so the project's functions run under the same patch at no cost.
+ */
+export function redirectTwilioHelper(baseUrl: string): void {
+  const prototype = twilio.RequestClient.prototype as { request: (options: RequestOptions) => Promise<unknown>; redirected?: true };
+  if (prototype.redirected) return;
+  const send = prototype.request;
+  prototype.request = function (this: unknown, options: RequestOptions) {
+    const target = redirect(options.uri, baseUrl);
+    if (!target.forwardedHost) return send.call(this, options);
+    return send.call(this, { ...options, uri: target.uri, headers: { ...options.headers, 'X-Forwarded-Host': target.forwardedHost } });
+  };
+  prototype.redirected = true;
 }
