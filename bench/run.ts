@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { redirectTwilioHelper, startEmulatorProcess, type EmulatorProcess } from '../harness';
+import { emulatorEnv, redirectTwilioHelper, startEmulatorProcess, type EmulatorProcess } from '../harness';
 import type { EnrichmentResult } from '../src/core/payload';
 import { BASELINE, BUNDLES, measureColdStart } from './measure/cold-start';
 import { measureCacheMemory } from './measure/cache-memory';
@@ -88,11 +88,7 @@ function seededSid(emulator: EmulatorProcess, label: string): string {
 
 /** A real include=all enrichment as the cache holds it, to fill the cache with. */
 async function enrichmentSample(emulator: EmulatorProcess, interactionSid: string): Promise<EnrichmentResult> {
-  const studio = invoker(loadFunction(BUNDLES[1]!).handler, {
-    ACCOUNT_SID: emulator.accountSid,
-    AUTH_TOKEN: emulator.authToken,
-    TWILIO_API_BASE_URL: emulator.url,
-  });
+  const studio = invoker(loadFunction(BUNDLES[1]!).handler, emulatorEnv(emulator));
   const { body } = await studio({ InteractionSid: interactionSid, include: 'all', fresh: 'true' });
   const { meta, ...enrichment } = body;
   return { body: enrichment, warnings: meta.warnings, partial: meta.partial, fetchedAt: meta.fetchedAt };

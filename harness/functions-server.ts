@@ -73,12 +73,12 @@ export async function startFunctions(
   };
 }
 
+/** The emulator's credentials as a function's environment names them: all the bench's baseline runs with. */
+export function emulatorCredentials(emulator: { accountSid: string; authToken: string }) {
+  return { ACCOUNT_SID: emulator.accountSid, AUTH_TOKEN: emulator.authToken };
+}
+
 /** The emulator-backed environment the functions run with locally. */
 export function emulatorEnv(emulator: { url: string; accountSid: string; authToken: string }, extra: Record<string, string> = {}) {
-  return {
-    ACCOUNT_SID: emulator.accountSid,
-    AUTH_TOKEN: emulator.authToken,
-    TWILIO_API_BASE_URL: emulator.url,
-    ...extra,
-  };
+  return { ...emulatorCredentials(emulator), TWILIO_API_BASE_URL: emulator.url, ...extra };
 }

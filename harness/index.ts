@@ -7,7 +7,7 @@
  */
 export { startTestEmulator, type TestEmulator } from './emulator';
 export { startEmulatorProcess, type EmulatorProcess } from './emulator-process';
-export { emulatorEnv, startFunctions, type FunctionsServer } from './functions-server';
+export { emulatorCredentials, emulatorEnv, startFunctions, type FunctionsServer } from './functions-server';
 export { invoke, runtimeContext, type Answer, type InvokeOptions } from './invoke';
 export { isRunning, runNpmStart, type NpmStart } from './npm-start';
 export { freePort } from './ports';
