@@ -17,11 +17,11 @@ export interface NpmStart {
 }
 
 /**
- * `npm start` as a developer runs it (`node scripts/start.mjs`, which is what
+ * `npm start` as a developer runs it (`node --require tsx/cjs scripts/start.ts`, which is what
  * the npm script runs), with `args`. Its children inherit nothing from jest.
  */
 export function runNpmStart(args: string[]): NpmStart {
-  const child = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs'), ...args], {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'scripts/start.ts'), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
