@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { emulatorEnv, redirectTwilioHelper, startEmulatorProcess, type EmulatorProcess } from '../harness';
 import type { EnrichmentResult } from '../src/core/payload';
 import { BASELINE, BUNDLES, measureColdStart } from './measure/cold-start';
 import { measureCacheMemory } from './measure/cache-memory';
@@ -10,11 +11,9 @@ import { measureLatencyWithAll } from './measure/latency';
 import { measureOverhead } from './measure/overhead';
 import { measureEmulatorRate, measureThroughput, type ThroughputOptions } from './measure/throughput';
 import { measureUpstreamCalls } from './measure/upstream-calls';
-import { startEmulatorProcess, type EmulatorProcess } from './support/emulator-process';
 import { invoker, loadFunction } from './support/in-process';
 import { describeMachine, markdownTable, row, type Row } from './support/report';
 import { round } from './support/stats';
-import { redirectTwilioHelper } from './support/twilio-redirect';
 
 const SIZES = {
   full: {
@@ -89,11 +88,7 @@ function seededSid(emulator: EmulatorProcess, label: string): string {
 
 /** A real include=all enrichment as the cache holds it, to fill the cache with. */
 async function enrichmentSample(emulator: EmulatorProcess, interactionSid: string): Promise<EnrichmentResult> {
-  const studio = invoker(loadFunction(BUNDLES[1]!).handler, {
-    ACCOUNT_SID: emulator.accountSid,
-    AUTH_TOKEN: emulator.authToken,
-    TWILIO_API_BASE_URL: emulator.url,
-  });
+  const studio = invoker(loadFunction(BUNDLES[1]!).handler, emulatorEnv(emulator));
   const { body } = await studio({ InteractionSid: interactionSid, include: 'all', fresh: 'true' });
   const { meta, ...enrichment } = body;
   return { body: enrichment, warnings: meta.warnings, partial: meta.partial, fetchedAt: meta.fetchedAt };

@@ -5,8 +5,8 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_AUTH_TOKEN } from '../emulator/server';
 import { readSeedFile } from '../emulator/seed';
+import { redirectedTwilioClient } from '../harness';
 import { checkApiBaseUrl } from '../src/core/twilio/api-base-url';
-import { redirectedTwilioClient } from './twilio-client';
 
 const USAGE = `Usage: npm run create-interaction -- --type <type> --address <address> [options]
 

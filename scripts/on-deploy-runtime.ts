@@ -45,6 +45,6 @@ if (require.main === module) {
   const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
   if (!version.startsWith(`v${major}.`)) throw new Error(`${node} is ${version}, not Node.js ${major}.`);
   console.log(`Node.js ${version} (the deploy runtime, node${major}): build, then jest`);
-  run(node, [path.join(root, 'scripts/build.mjs'), '--quiet', '--no-typecheck']);
+  run(node, ['--require', 'tsx/cjs', path.join(root, 'scripts/build.ts'), '--quiet', '--no-typecheck']);
   run(node, [path.join(root, 'node_modules/jest/bin/jest.js'), ...process.argv.slice(2)]);
 }

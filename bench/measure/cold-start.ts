@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { EmulatorProcess } from '../support/emulator-process';
+import { emulatorCredentials, emulatorEnv, type EmulatorProcess } from '../../harness';
 import { redirectPreload } from '../support/functions-servers';
 import { median, round } from '../support/stats';
 
@@ -45,7 +45,7 @@ export async function measureColdStart(emulator: EmulatorProcess, runs: number, 
   const twilioLoaded = new Set<string>();
   const firstAnswer = { project: [] as number[], baseline: [] as number[] };
   const preload = await redirectPreload();
-  const credentials = { ACCOUNT_SID: emulator.accountSid, AUTH_TOKEN: emulator.authToken };
+  const credentials = emulatorCredentials(emulator);
 
   for (let run = 0; run < runs; run += 1) {
     for (const file of files) {
@@ -58,7 +58,7 @@ export async function measureColdStart(emulator: EmulatorProcess, runs: number, 
       if (result.twilioLoaded) twilioLoaded.add(file);
     }
     const answers = [
-      { into: firstAnswer.project, file: BUNDLES[1]!, env: { ...credentials, TWILIO_API_BASE_URL: emulator.url } },
+      { into: firstAnswer.project, file: BUNDLES[1]!, env: emulatorEnv(emulator) },
       { into: firstAnswer.baseline, file: BASELINE, env: credentials },
     ];
     for (const { into, file, env } of answers) {

@@ -1,7 +1,7 @@
+import { emulatorCredentials, emulatorEnv, runtimeContext, type EmulatorProcess } from '../../harness';
 import { BASELINE, BASELINE_FULL } from './cold-start';
-import { total, type EmulatorProcess } from '../support/emulator-process';
-import { contextFor, invoker, loadFunction, type Invoke } from '../support/in-process';
-import { median, round } from '../support/stats';
+import { invoker, loadFunction, type Invoke } from '../support/in-process';
+import { median, round, total } from '../support/stats';
 
 const STUDIO_BUNDLE = 'dist/functions/studio/interaction.protected.js';
 export const ADDED_LATENCY_MS = 50;
@@ -37,11 +37,11 @@ export interface LatencyWithAll {
  * set by the dependent calls. Calls alternate between the variants.
  */
 export async function measureLatencyWithAll(emulator: EmulatorProcess, interactionSid: string, samples: number): Promise<LatencyWithAll> {
-  const credentials = { ACCOUNT_SID: emulator.accountSid, AUTH_TOKEN: emulator.authToken };
-  const project = invoker(loadFunction(STUDIO_BUNDLE).handler, { ...credentials, TWILIO_API_BASE_URL: emulator.url, CACHE_TTL_MS: '0' });
+  const credentials = emulatorCredentials(emulator);
+  const project = invoker(loadFunction(STUDIO_BUNDLE).handler, emulatorEnv(emulator, { CACHE_TTL_MS: '0' }));
   const naiveFull = invoker(loadFunction(BASELINE_FULL).handler, credentials);
   const naive = invoker(loadFunction(BASELINE).handler, credentials);
-  const client = (contextFor(credentials) as { getTwilioClient(): any }).getTwilioClient();
+  const client = runtimeContext(credentials).getTwilioClient() as any;
 
   await emulator.setFaults({ rules: [{ match: '*', latencyMs: ADDED_LATENCY_MS }] });
   try {

@@ -1,6 +1,6 @@
+import { emulatorCredentials, emulatorEnv, runtimeContext, type EmulatorProcess } from '../../harness';
 import { BASELINE } from './cold-start';
-import type { EmulatorProcess } from '../support/emulator-process';
-import { contextFor, invoker, loadFunction, type Invoke } from '../support/in-process';
+import { invoker, loadFunction, type Invoke } from '../support/in-process';
 import { median, round, runLoad, summarize, type LatencySummary, type LoadResult } from '../support/stats';
 
 const STUDIO_BUNDLE = 'dist/functions/studio/interaction.protected.js';
@@ -33,9 +33,9 @@ export async function measureOverhead(
   emulator: EmulatorProcess,
   options: { rounds: number; callsPerRound: number; warmupCalls: number; concurrencies: number[] },
 ): Promise<OverheadAt[]> {
-  const credentials = { ACCOUNT_SID: emulator.accountSid, AUTH_TOKEN: emulator.authToken };
-  const client = (contextFor(credentials) as { getTwilioClient(): any }).getTwilioClient();
-  const project = invoker(loadFunction(STUDIO_BUNDLE).handler, { ...credentials, TWILIO_API_BASE_URL: emulator.url, CACHE_TTL_MS: '0' });
+  const credentials = emulatorCredentials(emulator);
+  const client = runtimeContext(credentials).getTwilioClient() as any;
+  const project = invoker(loadFunction(STUDIO_BUNDLE).handler, emulatorEnv(emulator, { CACHE_TTL_MS: '0' }));
   const naive = invoker(loadFunction(BASELINE).handler, credentials);
 
   const sids = emulator.seeded.map((interaction) => interaction.sid);

@@ -1,5 +1,4 @@
-import type { FunctionsServer } from '../../test/support/functions-server';
-import type { EmulatorProcess } from '../support/emulator-process';
+import type { EmulatorProcess, FunctionsServer } from '../../harness';
 import { baseline, cpuTimeMs, project, residentMemory, serve, type ServedFunctions } from '../support/functions-servers';
 import { load, type LoadFigures } from '../support/load';
 import { median, round } from '../support/stats';

@@ -1,5 +1,6 @@
+import { emulatorCredentials, emulatorEnv, type EmulatorProcess } from '../../harness';
+import { total } from '../support/stats';
 import { BASELINE, BASELINE_FULL, BUNDLES } from './cold-start';
-import { total, type EmulatorProcess } from '../support/emulator-process';
 import { invoker, loadFunction, type Invoke } from '../support/in-process';
 
 const [FLEX_BUNDLE, STUDIO_BUNDLE] = BUNDLES as [string, string, string];
@@ -20,8 +21,8 @@ export interface CallCount {
  * warm container (the bundle's resetWarmContainer), so that no case warms the next.
  */
 export async function measureUpstreamCalls(emulator: EmulatorProcess, interactionSid: string): Promise<CallCount[]> {
-  const credentials = { ACCOUNT_SID: emulator.accountSid, AUTH_TOKEN: emulator.authToken };
-  const projectEnv = { ...credentials, TWILIO_API_BASE_URL: emulator.url };
+  const credentials = emulatorCredentials(emulator);
+  const projectEnv = emulatorEnv(emulator);
   const fresh = (file: string) => {
     const loaded = loadFunction(file);
     loaded.resetWarmContainer();

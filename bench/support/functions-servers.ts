@@ -1,8 +1,7 @@
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startFunctions, type FunctionsServer } from '../../test/support/functions-server';
-import type { EmulatorProcess } from './emulator-process';
+import { emulatorCredentials, emulatorEnv, startFunctions, type EmulatorProcess, type FunctionsServer } from '../../harness';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PRELOAD = path.join(ROOT, 'bench/results/.build/twilio-redirect-preload.cjs');
@@ -29,17 +28,13 @@ export function project(
     route: '/studio/interaction',
     params: options.params ?? {},
     functionsFolder: 'dist/functions',
-    env: { ...credentials(emulator), TWILIO_API_BASE_URL: emulator.url, ...options.env },
+    env: emulatorEnv(emulator, options.env),
   };
 }
 
 /** The naive baseline, bench/baseline, served by twilio-run like any functions folder. */
 export function baseline(name: string, route: string, emulator: EmulatorProcess): ServedFunctions {
-  return { name, route, params: {}, functionsFolder: 'bench/baseline', env: credentials(emulator) };
-}
-
-function credentials(emulator: EmulatorProcess) {
-  return { ACCOUNT_SID: emulator.accountSid, AUTH_TOKEN: emulator.authToken };
+  return { name, route, params: {}, functionsFolder: 'bench/baseline', env: emulatorCredentials(emulator) };
 }
 
 /**

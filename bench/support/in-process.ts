@@ -3,24 +3,18 @@ import { openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { format } from 'node:util';
 import twilio from 'twilio';
+import { invoke, type Answer } from '../../harness';
 
 const ROOT = path.resolve(__dirname, '../..');
 
 /**
- * Calls a function file in this process as the Functions runtime does: a
- * context holding the environment and a getTwilioClient() that builds a new
- * helper client per call (as twilio-run's does, without its per-call module
- * lookup, a cost of the local dev server only), and the runtime's own
- * Twilio.Response. The time measured ends when the function calls back; the
- * serialization after that is the runtime's.
+ * Function files called in this process as the Functions runtime calls them (the harness's invoke: a context
+ * whose getTwilioClient() builds a new helper client per call, as twilio-run's does, without its per-call module
+ * lookup, a cost of the local dev server only), with the runtime's own Twilio.Response. The time measured ends
+ * when the function calls back; the serialization after that is the runtime's.
  */
 
-export interface Reply {
-  status: number;
-  body: any;
-}
-
-export type Invoke = (params: Record<string, unknown>, headers?: Record<string, string>) => Promise<Reply>;
+export type Invoke = (params: Record<string, unknown>) => Promise<Answer>;
 
 /** The runtime's Response (a file its package does not export, so required by path). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -51,26 +45,7 @@ export function loadFunction(file: string): LoadedFunction {
   return { handler: loaded.handler, resetWarmContainer: loaded.resetWarmContainer ?? (() => {}) };
 }
 
-export function contextFor(env: Record<string, string>) {
-  return {
-    DOMAIN_NAME: 'localhost:3000',
-    PATH: '/bench',
-    ...env,
-    getTwilioClient: (options: object = {}) => twilio(env.ACCOUNT_SID, env.AUTH_TOKEN, { lazyLoading: true, ...options }),
-  };
-}
-
+/** `handler` with the environment `env`, called with the parameters of each request. */
 export function invoker(handler: ServerlessFunctionSignature, env: Record<string, string>): Invoke {
-  return (params, headers = {}) =>
-    new Promise((resolve) => {
-      const callback = (error: unknown, payload?: unknown) => {
-        if (error) return resolve({ status: 500, body: { error: String(error) } });
-        if (payload instanceof Response) return resolve({ status: payload.statusCode, body: payload.body });
-        resolve({ status: 200, body: payload });
-      };
-      // The parameters arrive as a JSON POST body, as twilio-run passes one.
-      const body = JSON.stringify(params);
-      const postHeaders = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers };
-      void handler(contextFor(env) as never, { request: { headers: postHeaders, cookies: {} }, ...params } as never, callback);
-    });
+  return (params) => invoke(handler, env, params);
 }

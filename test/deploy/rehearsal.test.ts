@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startTestEmulator, type TestEmulator } from '../../harness';
 import type { DeployedService } from '../../scripts/deploy-rehearsal';
-import { startTestEmulator, type TestEmulator } from '../support/emulator';
 
 /**
  * `npm run deploy:rehearse`: the real `npm run deploy` (its checks, then the

@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { hostAllowed } from '../../emulator/local-only';
 import { MAX_FLEX_TOKENS } from '../../emulator/store';
-import { startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, type TestEmulator } from '../../harness';
 import { rawRequest } from '../support/raw-api';
 import { validateTwilioError } from '../support/twilio-oai';
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, type TestEmulator } from '../../harness';
 import { validateTwilioError } from '../support/twilio-oai';
 
 /** Whatever arrives, the emulator answers like Twilio: a 4xx with Twilio's error body, never a 5xx, never a crash. */

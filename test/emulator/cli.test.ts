@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from '../support/functions-server';
+import { freePort } from '../../harness';
 
 const ROOT = path.resolve(__dirname, '../..');
 

@@ -1,4 +1,4 @@
-import { startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, type TestEmulator } from '../../harness';
 import { rawRequest, type Auth, type RawAnswer } from '../support/raw-api';
 import { undeclaredProperties, validateAgainstSpec, validateTwilioError } from '../support/twilio-oai';
 

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, type TestEmulator } from '../../harness';
 
 /** `npm run create-interaction`: a script that uses the same TWILIO_API_BASE_URL switch as the functions. */
 

@@ -1,6 +1,6 @@
 import { decide } from '../../emulator/faults';
 import { RequestLog } from '../../emulator/request-log';
-import { startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, type TestEmulator } from '../../harness';
 import { rawRequest } from '../support/raw-api';
 import { validateTwilioError } from '../support/twilio-oai';
 

@@ -1,7 +1,7 @@
 import type * as ServerlessApi from '@twilio-labs/serverless-api';
 import { createRequire } from 'node:module';
 import { routeServerlessApiTo } from '../../emulator/deploy-rehearsal/route-to-emulator';
-import { startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, type TestEmulator } from '../../harness';
 
 /**
  * The deploy tool's own client (@twilio-labs/serverless-api, what twilio-run

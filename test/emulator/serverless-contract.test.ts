@@ -1,4 +1,4 @@
-import { startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, type TestEmulator } from '../../harness';
 import { rawRequest, type RawAnswer } from '../support/raw-api';
 import { buildForm, ServerlessCalls } from '../support/serverless';
 import { undeclaredProperties, validateAgainstSpec, validateTwilioError } from '../support/twilio-oai';

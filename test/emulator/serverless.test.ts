@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ACCEPTED_RUNTIME_HANDLER_VERSIONS } from '../../emulator/serverless/build-rules';
-import { startTestEmulator, type TestEmulator } from '../support/emulator';
+import { startTestEmulator, type TestEmulator } from '../../harness';
 import { buildForm, ServerlessCalls } from '../support/serverless';
 
 /** What the Serverless model does: builds that run and settle, Twilio's refusals, deployments, variables, the admin view. */

@@ -1,7 +1,16 @@
-import { startTestEmulator, type TestEmulator } from '../support/emulator';
-import { redirectedClient } from '../support/twilio-client';
+import { redirectedTwilioClient, startTestEmulator, type TestEmulator } from '../../harness';
 
 /** The emulator driven the way the functions drive it: the official twilio helper, redirected by TWILIO_API_BASE_URL. */
+
+/** One attempt, so that a test sees every answer as the emulator gave it. */
+function redirectedClient(baseUrl: string, credentials: { username: string; password: string }) {
+  return redirectedTwilioClient({
+    ...credentials,
+    baseUrl,
+    policy: { maxAttempts: 1, retryBaseMs: 10, retryMaxDelayMs: 50 },
+    deadlineMs: 20_000,
+  });
+}
 
 let emulator: TestEmulator;
 let client: ReturnType<typeof redirectedClient>['client'];

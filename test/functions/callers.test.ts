@@ -1,9 +1,7 @@
+import { emulatorEnv, invoke, startTestEmulator, type TestEmulator } from '../../harness';
 import { handler as flexHandler } from '../../src/functions/interaction';
 import { handler as studioHandler } from '../../src/functions/studio/interaction.protected';
 import { handler as webhookHandler } from '../../src/functions/webhooks/interaction.protected';
-import { startTestEmulator, type TestEmulator } from '../support/emulator';
-import { emulatorEnv } from '../support/functions-server';
-import { invoke } from '../support/invoke';
 import { assertMatchesSchema } from '../support/schema';
 
 /**
@@ -81,10 +79,10 @@ describe('failures upstream keep their own status: never an auth error, never a 
 });
 
 test('the request id from X-Request-Id is kept for tracing; an unsafe one is replaced', async () => {
-  const kept = await invoke(studioHandler, env, { InteractionSid: sms }, { 'x-request-id': 'studio-FN123-exec-42' });
+  const kept = await invoke(studioHandler, env, { InteractionSid: sms }, { headers: { 'x-request-id': 'studio-FN123-exec-42' } });
   expect(kept.headers['X-Request-Id']).toBe('studio-FN123-exec-42');
   expect(kept.body.meta.requestId).toBe('studio-FN123-exec-42');
-  const replaced = await invoke(studioHandler, env, { InteractionSid: sms }, { 'x-request-id': '<script>' });
+  const replaced = await invoke(studioHandler, env, { InteractionSid: sms }, { headers: { 'x-request-id': '<script>' } });
   expect(replaced.headers['X-Request-Id']).toMatch(/^[0-9a-f-]{36}$/);
 });
 

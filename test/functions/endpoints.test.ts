@@ -1,5 +1,4 @@
-import { startTestEmulator, type TestEmulator } from '../support/emulator';
-import { emulatorEnv, startFunctions, type FunctionsServer } from '../support/functions-server';
+import { emulatorEnv, startFunctions, startTestEmulator, type FunctionsServer, type TestEmulator } from '../../harness';
 import { rawRequest, type RawAnswer } from '../support/raw-api';
 import { assertMatchesSchema } from '../support/schema';
 

@@ -1,13 +1,11 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import twilio from 'twilio';
+import { emulatorEnv, invoke, startTestEmulator, type TestEmulator } from '../../harness';
 import { handler as flexHandler } from '../../src/functions/interaction';
 import { handler as studioHandler } from '../../src/functions/studio/interaction.protected';
 import { handler as webhookHandler } from '../../src/functions/webhooks/interaction.protected';
 import { resetWarmContainer } from '../../src/core/warm-container';
-import { startTestEmulator, type TestEmulator } from '../support/emulator';
-import { emulatorEnv } from '../support/functions-server';
-import { invoke } from '../support/invoke';
 
 /**
  * The Twilio client the functions use, and the switch that points it at the
@@ -46,7 +44,7 @@ describe("one Twilio client per warm container, from the runtime's getTwilioClie
       [studioHandler, { InteractionSid: sms }],
       [webhookHandler, { InteractionSid: sms }],
     ] as const) {
-      const answer = await invoke(handler, env, params, {}, { getTwilioClient: runtime });
+      const answer = await invoke(handler, env, params, { getTwilioClient: runtime });
       expect(answer.status).toBe(200);
       expect(answer.body.meta.upstreamCalls).toBe(1);
     }
@@ -57,7 +55,7 @@ describe("one Twilio client per warm container, from the runtime's getTwilioClie
   test('a change of configuration or credentials builds a new container and client; a reset does too', async () => {
     const runtime = handingOn();
     const call = (settings: Record<string, string>) =>
-      invoke(studioHandler, settings, { InteractionSid: sms }, {}, { getTwilioClient: runtime });
+      invoke(studioHandler, settings, { InteractionSid: sms }, { getTwilioClient: runtime });
     expect((await call(env)).status).toBe(200);
     expect((await call(env)).status).toBe(200);
     expect(runtime).toHaveBeenCalledTimes(1);
@@ -72,7 +70,7 @@ describe("one Twilio client per warm container, from the runtime's getTwilioClie
     const runtime = handingOn();
     const answers = await Promise.all(
       ['', 'task', 'conversation'].map((include) =>
-        invoke(studioHandler, env, { InteractionSid: sms, include }, {}, { getTwilioClient: runtime }),
+        invoke(studioHandler, env, { InteractionSid: sms, include }, { getTwilioClient: runtime }),
       ),
     );
     expect(answers.map((answer) => answer.body.meta.upstreamCalls)).toEqual([1, 2, 3]);
@@ -83,7 +81,7 @@ describe("one Twilio client per warm container, from the runtime's getTwilioClie
     // What a runtime that ignores the options would return: a client on its own RequestClient, aimed at twilio.com.
     const runtime = jest.fn(() => twilio(env.ACCOUNT_SID!, env.AUTH_TOKEN!, { lazyLoading: true }));
     for (let i = 0; i < 3; i += 1) {
-      const answer = await invoke(studioHandler, env, { InteractionSid: sms }, {}, { getTwilioClient: runtime });
+      const answer = await invoke(studioHandler, env, { InteractionSid: sms }, { getTwilioClient: runtime });
       expect(answer.status).toBe(200);
       expect(answer.body.interaction.sid).toBe(sms);
     }

@@ -6,15 +6,13 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
+import { freePort, isRunning, listeningAddresses, runNpmStart, type NpmStart } from '../../harness';
 import { signatureFor, withBodyHash } from '../../local/signatures';
 import { launchChromium } from '../support/browser';
-import { freePort } from '../support/functions-server';
-import { isRunning, runNpmStart, type NpmStart } from '../support/npm-start';
 import { assertMatchesSchema } from '../support/schema';
-import { listeningAddresses } from '../support/sockets';
 
 /**
- * `npm start` end to end: the real scripts/start.mjs on free ports, its banner, the curl commands it
+ * `npm start` end to end: the real scripts/start.ts on free ports, its banner, the curl commands it
  * prints, its front door (signatures on protected Functions, JSON errors, twilio-run on loopback only),
  * the local console in headless Chromium, Ctrl-C, and its errors at start. It runs with
  * --skip-build on the dist/ that `npm test` has just built: building again would replace dist/ under
@@ -384,11 +382,14 @@ describe('npm start errors at start', () => {
   });
 
   test('without node_modules: names the missing build tools and says to run npm ci', async () => {
-    // The same script in a checkout where `npm ci` has not run.
+    // The same script in a checkout where `npm ci` has not run, loaded by this checkout's tsx: without tsx at all,
+    // Node.js fails to load tsx before the script runs.
     const checkout = mkdtempSync(path.join(tmpdir(), 'start-fresh-clone-'));
     mkdirSync(path.join(checkout, 'scripts'));
-    copyFileSync(path.join(ROOT, 'scripts/start.mjs'), path.join(checkout, 'scripts/start.mjs'));
-    const { code, stderr } = await run(process.execPath, [path.join(checkout, 'scripts/start.mjs')]).catch((error) => error);
+    copyFileSync(path.join(ROOT, 'scripts/start.ts'), path.join(checkout, 'scripts/start.ts'));
+    const { code, stderr } = await run(process.execPath, ['--require', 'tsx/cjs', path.join(checkout, 'scripts/start.ts')], {
+      cwd: ROOT,
+    }).catch((error) => error);
     expect(code).toBe(1);
     expect(stderr).toContain('The build tools are not installed (missing: twilio-run, esbuild, typescript, tsx).');
     expect(stderr).toContain(`Run \`npm ci\` in ${checkout}, then \`npm start\` again.`);

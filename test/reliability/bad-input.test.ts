@@ -1,7 +1,6 @@
 import fc from 'fast-check';
-import { startTestEmulator, type TestEmulator } from '../support/emulator';
+import { emulatorEnv, startFunctions, startTestEmulator, type FunctionsServer, type TestEmulator } from '../../harness';
 import { recordFigure } from '../support/figures';
-import { emulatorEnv, startFunctions, type FunctionsServer } from '../support/functions-server';
 import {
   ENDPOINT_PATHS,
   ENDPOINTS,

@@ -1,7 +1,5 @@
+import { emulatorEnv, invoke, startTestEmulator, type Answer, type TestEmulator } from '../../harness';
 import { handler as studioHandler } from '../../src/functions/studio/interaction.protected';
-import { startTestEmulator, type TestEmulator } from '../support/emulator';
-import { emulatorEnv } from '../support/functions-server';
-import { invoke, type Answer } from '../support/invoke';
 
 /**
  * With Twilio hanging, the answer leaves before REQUEST_DEADLINE_MS by the function's own clock. The handler

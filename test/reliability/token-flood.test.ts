@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { startTestEmulator, type TestEmulator } from '../support/emulator';
+import { emulatorEnv, startFunctions, startTestEmulator, type FunctionsServer, type TestEmulator } from '../../harness';
 import { recordFigure } from '../support/figures';
-import { emulatorEnv, startFunctions, type FunctionsServer } from '../support/functions-server';
 import { rawRequest, type RawAnswer } from '../support/raw-api';
 
 /**

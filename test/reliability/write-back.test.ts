@@ -1,6 +1,5 @@
-import { startTestEmulator, type TestEmulator } from '../support/emulator';
+import { emulatorEnv, startFunctions, startTestEmulator, type FunctionsServer, type TestEmulator } from '../../harness';
 import { recordFigure } from '../support/figures';
-import { emulatorEnv, startFunctions, type FunctionsServer } from '../support/functions-server';
 import { rawRequest } from '../support/raw-api';
 
 /**

@@ -1,4 +1,4 @@
-import type { TestEmulator } from './emulator';
+import type { TestEmulator } from '../../harness';
 import { rawRequest, type Auth, type RawAnswer } from './raw-api';
 
 /** Serverless API calls as @twilio-labs/serverless-api makes them, for tests that drive the emulator by hand. */

@@ -4,10 +4,12 @@ import path from 'node:path';
 /**
  * How src/ is layered: no import cycle, function files only adapt a caller,
  * the core never imports its callers, and the warm container sits below
- * everything that uses it.
+ * everything that uses it. Beside src/, the harness serves tests, the bench
+ * and scripts, and none of them reaches into test/.
  */
 
-const SRC = path.resolve(__dirname, '../../src');
+const ROOT = path.resolve(__dirname, '../..');
+const SRC = path.join(ROOT, 'src');
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -15,12 +17,21 @@ function sourceFiles(dir: string): string[] {
     .map((entry) => path.relative(SRC, path.join(entry.parentPath, entry.name)));
 }
 
-/** The project files a file imports (type-only imports included: they tie modules together all the same). */
+/**
+ * The relative modules a file names: import and export statements (type-only ones included: they tie modules
+ * together all the same), import() and require().
+ */
+function relativeImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const statements = [...text.matchAll(/^(?:import|export)\b[^;]*?from '(\.[^']+)'/gms)];
+  const calls = [...text.matchAll(/\b(?:import|require)\(\s*'(\.[^']+)'\s*\)/g)];
+  return [...statements, ...calls].map((match) => match[1]!);
+}
+
+/** The project files a file of src/ imports. */
 function importsOf(file: string): string[] {
-  const text = readFileSync(path.join(SRC, file), 'utf8');
-  return [...text.matchAll(/^(?:import|export)\b[^;]*?from '(\.[^']+)'/gms)].map((match) =>
-    path.relative(SRC, path.resolve(path.dirname(path.join(SRC, file)), match[1]!) + '.ts'),
-  );
+  const absolute = path.join(SRC, file);
+  return relativeImports(absolute).map((target) => path.relative(SRC, path.resolve(path.dirname(absolute), target) + '.ts'));
 }
 
 const files = sourceFiles(SRC);
@@ -75,4 +86,30 @@ test('the core never imports the function files; only the callers touch the runt
     if (!file.startsWith('core/callers/'))
       expect({ file, callers: imports.filter((target) => target.startsWith('core/callers/')) }).toEqual({ file, callers: [] });
   }
+});
+
+describe('the harness, the bench and the scripts', () => {
+  /** Every file of `folder` that Node or tsx runs (TypeScript and JavaScript), as paths from the root. */
+  const codeIn = (folder: string) =>
+    readdirSync(path.join(ROOT, folder), { withFileTypes: true, recursive: true })
+      .filter((entry) => entry.isFile() && /\.(?:ts|mts|cts|js|mjs|cjs)$/.test(entry.name))
+      .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)))
+      .filter((file) => !file.startsWith('bench/results/'));
+  /** The folders a file imports from, by their first segment from the root: src, emulator, harness, test... */
+  const foldersImportedBy = (file: string) =>
+    relativeImports(path.join(ROOT, file)).map(
+      (target) => path.relative(ROOT, path.resolve(ROOT, path.dirname(file), target)).split(path.sep)[0],
+    );
+
+  /** What each folder may not import from: nothing reaches into test/, and the harness sits below all that uses it. */
+  const forbidden: Record<string, string[]> = { bench: ['test'], scripts: ['test'], harness: ['test', 'bench', 'scripts'] };
+  for (const [folder, above] of Object.entries(forbidden))
+    test(`${folder}/ imports nothing from ${above.map((name) => `${name}/`).join(', ')}`, () => {
+      const files = codeIn(folder);
+      expect(files.length).toBeGreaterThan(0);
+      for (const file of files) {
+        const reached = foldersImportedBy(file).filter((top) => above.includes(top!));
+        expect({ file, reached }).toEqual({ file, reached: [] });
+      }
+    });
 });

@@ -1,18 +1,19 @@
+/**
+ * The emulator in its own process (`npm run emulator`), driven through its admin routes: faults, the request log,
+ * Flex tokens. The bench uses it so that the emulator's work is not counted against the functions it measures.
+ */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import type { FaultConfig } from '../../emulator/faults';
-import type { LoggedRequest } from '../../emulator/request-log';
-import type { SeededInteraction } from '../../emulator/seed';
-import { DEFAULT_AUTH_TOKEN } from '../../emulator/server';
-import { freePort } from '../../test/support/functions-server';
+import type { FaultConfig } from '../emulator/faults';
+import type { LoggedRequest } from '../emulator/request-log';
+import type { SeededInteraction } from '../emulator/seed';
+import { DEFAULT_AUTH_TOKEN } from '../emulator/server';
+import { countByOperation } from './emulator';
+import { freePort } from './ports';
 
-const ROOT = path.resolve(__dirname, '../..');
+const ROOT = path.resolve(__dirname, '..');
 
-/**
- * The emulator in its own process (`npm run emulator`), so that its work is
- * not counted against the functions measured in the bench process. Driven
- * through its admin routes: faults, the request log, Flex tokens.
- */
+/** The emulator in its own process, with its admin routes as methods. */
 export interface EmulatorProcess {
   url: string;
   pid: number;
@@ -75,12 +76,7 @@ export async function startEmulatorProcess(): Promise<EmulatorProcess> {
       await admin('PUT', 'faults', config);
     },
     lastSeq: async () => (await admin('GET', `requests?since=${Number.MAX_SAFE_INTEGER}`)).lastSeq,
-    countSince: async (seq) => {
-      const { requests } = (await admin('GET', `requests?since=${seq}`)) as { requests: LoggedRequest[] };
-      const counts: Record<string, number> = {};
-      for (const entry of requests) counts[entry.operationId] = (counts[entry.operationId] ?? 0) + 1;
-      return counts;
-    },
+    countSince: async (seq) => countByOperation(((await admin('GET', `requests?since=${seq}`)) as { requests: LoggedRequest[] }).requests),
     mintFlexToken: async () => (await admin('POST', 'flex-tokens', {})).token,
     clearLog: async () => {
       await admin('DELETE', 'requests');
@@ -92,9 +88,4 @@ export async function startEmulatorProcess(): Promise<EmulatorProcess> {
         child.kill('SIGTERM');
       }),
   };
-}
-
-/** Sums a count by operation. */
-export function total(counts: Record<string, number>): number {
-  return Object.values(counts).reduce((sum, n) => sum + n, 0);
 }

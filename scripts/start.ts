@@ -2,15 +2,20 @@
 // behind a front door that checks X-Twilio-Signature on protected Functions as Twilio's gateway does
 // (local/front-door.ts), and prints where everything is. With real credentials in .env (ACCOUNT_SID and
 // AUTH_TOKEN, no TWILIO_API_BASE_URL) the same functions run against Twilio itself and no emulator is started.
-import { spawn } from 'node:child_process';
+//
+// Run as `node --require tsx/cjs scripts/start.ts`: one process, whose children are the emulator and twilio-run, and
+// tsx's CommonJS hook, which loads this file on any Node.js tsx supports, so that checkNode can say what is wrong.
+// Only Node.js's own modules are imported here: the checks that Node.js is recent enough and that `npm ci` has run
+// come before anything from node_modules is loaded (the front door, through loadFrontDoor).
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import util from 'node:util';
+import type * as FrontDoorModule from '../local/front-door';
 
-const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const root = path.resolve(__dirname, '..');
 const TWILIO_RUN = path.join(root, 'node_modules/twilio-run/bin/twilio-run.js');
 const DEFAULT_FUNCTIONS_PORT = 3000;
 const DEFAULT_HOST = '127.0.0.1';
@@ -36,22 +41,62 @@ const USAGE = `Usage: npm start -- [options]
 
 class StartError extends Error {}
 
-const children = [];
-let tempDir;
-let frontDoor;
+interface StartOptions {
+  help: boolean;
+  functionsPort: number;
+  host: string;
+  checkSignatures: boolean;
+  emulatorPort: number;
+  envFile: string;
+  envFileGiven: boolean;
+  build: boolean;
+}
+
+/** A child process and what it printed. */
+interface ChildRecord {
+  name: string;
+  child: ChildProcess;
+  /** Its last 200 lines, for error messages. */
+  output: string[];
+  /** Where its lines go as they come, once set. */
+  echo: ((line: string) => void) | undefined;
+  /** Set once the start is over: from then on its exit is a failure. */
+  serving: boolean;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** A seeded interaction, as the emulator's GET /__emulator/interactions lists it. */
+interface SeededInteraction {
+  sid: string;
+  channelType: string;
+  label: string;
+}
+
+interface RunningEmulator {
+  record: ChildRecord;
+  url: string;
+  interactions: SeededInteraction[];
+  token: string;
+  identity: string;
+  credentials: { accountSid: string; authToken: string };
+}
+
+const children: ChildRecord[] = [];
+let tempDir: string | undefined;
+let frontDoor: FrontDoorModule.FrontDoor | undefined;
 let stopping = false;
 
-function step(text) {
+function step(text: string): void {
   console.log(`\n> ${text}`);
 }
-function detail(text) {
+function detail(text: string): void {
   console.log(`  ${text}`);
 }
-function seconds(since) {
+function seconds(since: number): string {
   return `${((Date.now() - since) / 1000).toFixed(1)} s`;
 }
 
-function readOptions() {
+function readOptions(): StartOptions {
   let values;
   try {
     ({ values } = util.parseArgs({
@@ -66,9 +111,9 @@ function readOptions() {
       },
     }));
   } catch (error) {
-    throw new StartError(`${error.message}\n\n${USAGE}`);
+    throw new StartError(`${(error as Error).message}\n\n${USAGE}`);
   }
-  const port = (name, fallback) => {
+  const port = (name: 'port' | 'emulator-port', fallback: number) => {
     const raw = values[name] ?? String(fallback);
     const value = Number(raw);
     if (!/^\d+$/.test(raw) || value < 1 || value > 65535)
@@ -87,13 +132,13 @@ function readOptions() {
   };
 }
 
-/** util.parseEnv and import.meta.dirname (in the build) arrived in Node.js 20.12. */
-function checkNode() {
+/** util.parseEnv arrived in Node.js 20.12 (tsx, which runs this file, needs 20.6 or 18.19). */
+function checkNode(): void {
   if (typeof util.parseEnv !== 'function')
     throw new StartError(`npm start needs Node.js 20.12 or later; this is ${process.version}. Install a newer Node.js, then \`npm ci\`.`);
 }
 
-function checkInstalled() {
+function checkInstalled(): void {
   const missing = ['twilio-run', 'esbuild', 'typescript', 'tsx'].filter(
     (name) => !existsSync(path.join(root, 'node_modules', name, 'package.json')),
   );
@@ -103,7 +148,7 @@ function checkInstalled() {
     );
 }
 
-function readSettings(file, given) {
+function readSettings(file: string, given: boolean): { settings: Record<string, string | undefined>; found: boolean } {
   if (!existsSync(file)) {
     if (given) throw new StartError(`The settings file ${file} does not exist.`);
     return { settings: {}, found: false };
@@ -111,12 +156,12 @@ function readSettings(file, given) {
   try {
     return { settings: util.parseEnv(readFileSync(file, 'utf8')), found: true };
   } catch (error) {
-    throw new StartError(`${file} could not be read as KEY=value lines: ${error.message}`);
+    throw new StartError(`${file} could not be read as KEY=value lines: ${(error as Error).message}`);
   }
 }
 
 /** Whether `port` can be listened on, checked on every interface. */
-function portIsFree(port) {
+function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const probe = createServer();
     probe.once('error', () => resolve(false));
@@ -124,7 +169,7 @@ function portIsFree(port) {
   });
 }
 
-async function requireFreePort(port, what, flag) {
+async function requireFreePort(port: number, what: string, flag: string): Promise<void> {
   if (await portIsFree(port)) return;
   throw new StartError(
     `Port ${port} (${what}) is already in use, perhaps by another \`npm start\`. Stop whatever listens there ` +
@@ -133,30 +178,29 @@ async function requireFreePort(port, what, flag) {
 }
 
 /** A port free on loopback, for twilio-run behind the front door. */
-function freeLoopbackPort() {
+function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
+      const { port } = probe.address() as AddressInfo;
       probe.close(() => resolve(port));
     });
   });
 }
 
 /** Runs a child with its output collected (the last lines, for error messages) and echoed through `echo` when set. */
-function spawnCollecting(name, args, options) {
+function spawnCollecting(name: string, args: string[], options: SpawnOptions): ChildRecord {
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], ...options });
-  const record = {
+  const record: ChildRecord = {
     name,
     child,
     output: [],
     echo: undefined,
-    /** Set once the start is over: from then on its exit is a failure. */
     serving: false,
     exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
   };
-  const collect = (chunk) => {
+  const collect = (chunk: Buffer) => {
     const lines = chunk
       .toString('utf8')
       .split('\n')
@@ -165,13 +209,13 @@ function spawnCollecting(name, args, options) {
     if (record.output.length > 200) record.output.splice(0, record.output.length - 200);
     if (record.echo) lines.forEach(record.echo);
   };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
   return record;
 }
 
 /** A child that runs until Ctrl-C: if it dies once serving, the other one is stopped too. */
-function startService(name, args, options) {
+function startService(name: string, args: string[], options: SpawnOptions): ChildRecord {
   const record = spawnCollecting(name, args, options);
   children.push(record);
   void record.exited.then(({ code, signal }) => {
@@ -183,7 +227,7 @@ function startService(name, args, options) {
   return record;
 }
 
-function lastLines(record, count = 20) {
+function lastLines(record: ChildRecord, count = 20): string {
   return (
     record.output
       .slice(-count)
@@ -193,9 +237,9 @@ function lastLines(record, count = 20) {
 }
 
 /** Polls `probe` until it succeeds; fails early, with the child's output, if the child exits. */
-async function waitUntilReady(record, probe, advice) {
+async function waitUntilReady(record: ChildRecord, probe: () => Promise<unknown>, advice: string): Promise<void> {
   const started = Date.now();
-  let exit;
+  let exit: Awaited<ChildRecord['exited']> | undefined;
   void record.exited.then((value) => {
     exit = value;
   });
@@ -218,10 +262,10 @@ async function waitUntilReady(record, probe, advice) {
   }
 }
 
-async function build() {
+async function build(): Promise<void> {
   const started = Date.now();
   step('Building: esbuild bundles the functions and the console, tsc type-checks');
-  const record = spawnCollecting('build', [path.join(root, 'scripts/build.mjs')], {});
+  const record = spawnCollecting('build', ['--require', 'tsx/cjs', path.join(root, 'scripts/build.ts')], {});
   record.echo = (line) => detail(line.trim());
   const { code } = await record.exited;
   if (code !== 0) throw new StartError('The build failed: fix the errors above, then `npm start` again.');
@@ -229,22 +273,22 @@ async function build() {
 }
 
 /** The credentials the running emulator accepts, as its own banner states them. */
-function emulatorCredentials(output) {
+function emulatorCredentials(output: string[]): RunningEmulator['credentials'] | undefined {
   const match = /account SID \/ auth token\s+(AC[0-9a-fA-F]{32}) \/ (\S+)/.exec(output.join('\n'));
-  return match ? { accountSid: match[1], authToken: match[2] } : undefined;
+  return match ? { accountSid: match[1]!, authToken: match[2]! } : undefined;
 }
 
 /**
  * Where a browser on this machine opens the console: the front door by name or address. The console
  * calls the emulator's /__emulator/ routes cross-origin, and the emulator allows these origins only.
  */
-function consoleOrigins(host, port) {
+function consoleOrigins(host: string, port: number): string[] {
   const hosts = ['localhost', '127.0.0.1'];
   if (host !== '0.0.0.0' && host !== '::') hosts.push(host.includes(':') ? `[${host}]` : host);
   return [...new Set(hosts)].map((name) => `http://${name}:${port}`);
 }
 
-async function startEmulatorChild(port, origins) {
+async function startEmulatorChild(port: number, origins: string[]): Promise<RunningEmulator> {
   const started = Date.now();
   step(`Starting the local Twilio API emulator on 127.0.0.1:${port}`);
   const args = ['--import', 'tsx', path.join(root, 'emulator/cli.ts'), '--port', String(port)];
@@ -255,7 +299,7 @@ async function startEmulatorChild(port, origins) {
     async () => emulatorCredentials(record.output) && (await fetch(`${url}/__emulator/health`)).ok,
     'see its output below',
   );
-  const { interactions } = await (await fetch(`${url}/__emulator/interactions`)).json();
+  const { interactions } = (await (await fetch(`${url}/__emulator/interactions`)).json()) as { interactions: SeededInteraction[] };
   // A token for the ready-made /interaction curl, valid for a day.
   const minted = await fetch(`${url}/__emulator/flex-tokens`, {
     method: 'POST',
@@ -263,19 +307,19 @@ async function startEmulatorChild(port, origins) {
     body: JSON.stringify({ ttl_seconds: 86_400 }),
   });
   if (!minted.ok) throw new StartError(`The emulator did not mint a Flex token (HTTP ${minted.status}).`);
-  const { token, identity } = await minted.json();
+  const { token, identity } = (await minted.json()) as { token: string; identity: string };
   detail(`${interactions.length} seeded interactions, ready in ${seconds(started)}`);
-  return { record, url, interactions, token, identity, credentials: emulatorCredentials(record.output) };
+  return { record, url, interactions, token, identity, credentials: emulatorCredentials(record.output)! };
 }
 
 /** Single quotes keep a value literal in a .env file; values that hold one are double-quoted. */
-function envLine(key, value) {
+function envLine(key: string, value: string | undefined): string {
   const text = String(value);
   return /['\n\r]/.test(text) ? `${key}=${JSON.stringify(text)}` : `${key}='${text}'`;
 }
 
 /** The functions' .env in emulator mode: the local settings with the emulator's credentials. */
-function writeFunctionsEnv(settings) {
+function writeFunctionsEnv(settings: Record<string, string | undefined>): string {
   tempDir = mkdtempSync(path.join(tmpdir(), 'flex-enrichment-start-'));
   chmodSync(tempDir, 0o700);
   const file = path.join(tempDir, '.env');
@@ -289,12 +333,12 @@ function writeFunctionsEnv(settings) {
   return file;
 }
 
-function writeConsoleConfig(config) {
+function writeConsoleConfig(config: { emulatorUrl: string | null }): void {
   mkdirSync(path.dirname(CONSOLE_CONFIG), { recursive: true });
   writeFileSync(CONSOLE_CONFIG, `${JSON.stringify(config, null, 2)}\n`);
 }
 
-async function startFunctions(port, envFile) {
+async function startFunctions(port: number, envFile: string): Promise<{ record: ChildRecord; port: number }> {
   const started = Date.now();
   step(`Starting the functions with twilio-run on 127.0.0.1:${port} (loopback only, behind the front door)`);
   const nodeOptions = [process.env.NODE_OPTIONS, '--enable-source-maps'].filter(Boolean).join(' ');
@@ -310,16 +354,17 @@ async function startFunctions(port, envFile) {
   return { record, port };
 }
 
-/**
- * The front door is TypeScript, loaded through tsx (imported here, once checkInstalled has found it);
- * loading starts early, as the twilio helper takes a while.
- */
-async function loadFrontDoor() {
-  const { tsImport } = await import('tsx/esm/api');
-  return tsImport('../local/front-door.ts', import.meta.url);
+/** The front door and what it loads (the twilio helper among them), once checkInstalled has found node_modules. */
+function loadFrontDoor(): typeof FrontDoorModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../local/front-door') as typeof FrontDoorModule;
 }
 
-async function startFrontDoor(door, { host, port, functionsPort, authToken, checkSignatures }) {
+async function startFrontDoor(
+  door: typeof FrontDoorModule,
+  options: { host: string; port: number; functionsPort: number; authToken: string; checkSignatures: boolean },
+): Promise<void> {
+  const { host, port, functionsPort, authToken, checkSignatures } = options;
   const started = Date.now();
   const protectedPaths = await door.protectedFunctionPaths(root, 'dist/functions', 'dist/assets');
   step(
@@ -339,19 +384,29 @@ async function startFrontDoor(door, { host, port, functionsPort, authToken, chec
       log: (line) => console.log(`[front door] ${line}`),
     });
   } catch (error) {
-    throw new StartError(`The front door could not listen on ${host}:${port}: ${error.message}. Pick another --port or --host.`);
+    throw new StartError(`The front door could not listen on ${host}:${port}: ${(error as Error).message}. Pick another --port or --host.`);
   }
   detail(`ready in ${seconds(started)}`);
 }
 
-function banner({ url, emulator, started, host, checkSignatures, sign }) {
+interface BannerFacts {
+  url: string;
+  emulator: RunningEmulator | undefined;
+  started: number;
+  host: string;
+  checkSignatures: boolean;
+  /** X-Twilio-Signature for a POST of `params` as a form to `url`. */
+  sign: (url: string, params: Record<string, string>) => string;
+}
+
+function banner({ url, emulator, started, host, checkSignatures, sign }: BannerFacts): void {
   const sid = emulator?.interactions[0]?.sid ?? 'KDxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx';
   const token = emulator ? emulator.token : '<an agent’s Flex token>';
   const tokenInUse = emulator ? 'the emulator’s auth token' : 'the auth token in .env';
   const studioUrl = `${url}/studio/interaction`;
   const webhookUrl = `${url}/webhooks/interaction`;
   const taskAttributes = JSON.stringify({ flexInteractionSid: sid });
-  const signature = (endpoint, params) => `-H 'X-Twilio-Signature: ${sign(endpoint, params)}'`;
+  const signature = (endpoint: string, params: Record<string, string>) => `-H 'X-Twilio-Signature: ${sign(endpoint, params)}'`;
   const lines = [
     '',
     emulator
@@ -371,7 +426,7 @@ function banner({ url, emulator, started, host, checkSignatures, sign }) {
   if (host !== DEFAULT_HOST)
     lines.push(`Listening on ${host}: other machines can call the functions (the console signs only for this one)`);
   if (emulator) {
-    const first = emulator.interactions[0];
+    const first = emulator.interactions[0]!;
     lines.push(
       `Emulator  ${emulator.url}  (account ${emulator.credentials.accountSid}, auth token ${emulator.credentials.authToken})`,
       `Seeded    ${sid}  ${first.channelType}: ${first.label} (${emulator.interactions.length} in all: GET ${emulator.url}/__emulator/interactions)`,
@@ -395,7 +450,7 @@ function banner({ url, emulator, started, host, checkSignatures, sign }) {
   console.log(lines.join('\n'));
 }
 
-async function stopAll(exitCode) {
+async function stopAll(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   const running = children.filter((record) => record.child.exitCode === null && record.child.signalCode === null);
@@ -412,7 +467,7 @@ async function stopAll(exitCode) {
   process.exit(exitCode);
 }
 
-async function main() {
+async function main(): Promise<void> {
   const started = Date.now();
   const options = readOptions();
   if (options.help) {
@@ -421,8 +476,6 @@ async function main() {
   }
   checkNode();
   checkInstalled();
-  const loading = loadFrontDoor();
-  loading.catch(() => {}); // awaited once the functions run; a failure before then is not this one
   const { settings, found } = readSettings(options.envFile, options.envFileGiven);
   const againstTwilio = Boolean(settings.ACCOUNT_SID && settings.AUTH_TOKEN && !settings.TWILIO_API_BASE_URL);
   const emulatorPort = againstTwilio ? undefined : options.emulatorPort;
@@ -441,7 +494,7 @@ async function main() {
   else if (!existsSync(path.join(root, 'dist/functions')))
     throw new StartError('dist/ has not been built: run `npm start` without --skip-build.');
 
-  let emulator;
+  let emulator: RunningEmulator | undefined;
   let envFile = options.envFile;
   if (emulatorPort) {
     emulator = await startEmulatorChild(emulatorPort, consoleOrigins(options.host, options.functionsPort));
@@ -449,10 +502,14 @@ async function main() {
     envFile = writeFunctionsEnv({ ...settings, ACCOUNT_SID: accountSid, AUTH_TOKEN: authToken, TWILIO_API_BASE_URL: emulator.url });
   }
   writeConsoleConfig({ emulatorUrl: emulator?.url ?? null });
-  const functions = await startFunctions(await freeLoopbackPort(), envFile);
-  const authToken = emulator ? emulator.credentials.authToken : settings.AUTH_TOKEN;
+  const starting = startFunctions(await freeLoopbackPort(), envFile);
+  starting.catch(() => {}); // awaited below; a failure to load the front door comes first
+  // Loaded while twilio-run starts in its own process: the twilio helper takes a while to load.
+  const door = loadFrontDoor();
+  const functions = await starting;
+  // Against Twilio, AUTH_TOKEN is in the settings: that is what made this run go to Twilio.
+  const authToken = emulator ? emulator.credentials.authToken : settings.AUTH_TOKEN!;
   const { host, checkSignatures, functionsPort: port } = options;
-  const door = await loading;
   await startFrontDoor(door, { host, port, functionsPort: functions.port, authToken, checkSignatures });
 
   banner({
@@ -472,7 +529,8 @@ async function main() {
 process.once('SIGINT', () => void stopAll(0));
 process.once('SIGTERM', () => void stopAll(0));
 
-main().catch((error) => {
-  console.error(`\nnpm start: ${error instanceof StartError ? error.message : (error.stack ?? error)}`);
+main().catch((error: unknown) => {
+  const text = error instanceof StartError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  console.error(`\nnpm start: ${text}`);
   void stopAll(1);
 });

@@ -1,7 +1,8 @@
+/** `npm start` as a child process: its output as it comes, the processes it started, its exit. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '../..');
+const ROOT = path.resolve(__dirname, '..');
 
 export interface NpmStart {
   child: ChildProcess;
@@ -16,11 +17,11 @@ export interface NpmStart {
 }
 
 /**
- * `npm start` as a developer runs it (`node scripts/start.mjs`, which is what
+ * `npm start` as a developer runs it (`node --require tsx/cjs scripts/start.ts`, which is what
  * the npm script runs), with `args`. Its children inherit nothing from jest.
  */
 export function runNpmStart(args: string[]): NpmStart {
-  const child = spawn(process.execPath, [path.join(ROOT, 'scripts/start.mjs'), ...args], {
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(ROOT, 'scripts/start.ts'), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],

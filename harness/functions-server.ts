@@ -1,10 +1,11 @@
+/** `twilio-run start` on the built functions, as a child process, and the settings that point it at the emulator. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from './ports';
 
-const ROOT = path.resolve(__dirname, '../..');
+const ROOT = path.resolve(__dirname, '..');
 const TWILIO_RUN = path.join(ROOT, 'node_modules/twilio-run/bin/twilio-run.js');
 
 export interface FunctionsServer {
@@ -13,18 +14,6 @@ export interface FunctionsServer {
   /** Everything twilio-run and the functions printed (structured log lines included). */
   output: string[];
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /**
@@ -84,12 +73,12 @@ export async function startFunctions(
   };
 }
 
+/** The emulator's credentials as a function's environment names them: all the bench's baseline runs with. */
+export function emulatorCredentials(emulator: { accountSid: string; authToken: string }) {
+  return { ACCOUNT_SID: emulator.accountSid, AUTH_TOKEN: emulator.authToken };
+}
+
 /** The emulator-backed environment the functions run with locally. */
 export function emulatorEnv(emulator: { url: string; accountSid: string; authToken: string }, extra: Record<string, string> = {}) {
-  return {
-    ACCOUNT_SID: emulator.accountSid,
-    AUTH_TOKEN: emulator.authToken,
-    TWILIO_API_BASE_URL: emulator.url,
-    ...extra,
-  };
+  return { ...emulatorCredentials(emulator), TWILIO_API_BASE_URL: emulator.url, ...extra };
 }

@@ -1,5 +1,9 @@
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/server';
-import type { LoggedRequest } from '../../emulator/request-log';
+/**
+ * The emulator in this process, on a free loopback port: its store and request log are at hand, so a test can
+ * count the upstream calls a request made and mint Flex tokens without a round trip.
+ */
+import type { LoggedRequest } from '../emulator/request-log';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/server';
 
 export type TestEmulator = RunningEmulator & {
   /** API requests logged since the last `clearRequests()`. */
@@ -20,11 +24,7 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     clearRequests: () => {
       since = emulator.requestLog.lastSeq;
     },
-    countByOperation: () => {
-      const counts: Record<string, number> = {};
-      for (const entry of emulator.requestLog.list(since)) counts[entry.operationId] = (counts[entry.operationId] ?? 0) + 1;
-      return counts;
-    },
+    countByOperation: () => countByOperation(emulator.requestLog.list(since)),
     mintFlexToken: (spec: { roles?: string[]; ttlSeconds?: number; workerSid?: string } = {}) => {
       const worker = emulator.store.workers()[0]!;
       return emulator.store.mintFlexToken({
@@ -40,4 +40,11 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       return found.sid;
     },
   });
+}
+
+/** Logged requests counted by operationId, e.g. { FetchInteraction: 1, ValidateToken: 1 }. */
+export function countByOperation(requests: readonly LoggedRequest[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const entry of requests) counts[entry.operationId] = (counts[entry.operationId] ?? 0) + 1;
+  return counts;
 }

@@ -1,3 +1,4 @@
+/** What a process listens on, read from /proc (Linux): how a test sees that a server faces loopback only. */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 /**
