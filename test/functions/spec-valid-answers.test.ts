@@ -5,7 +5,7 @@ import { handler as studioHandler } from '../../src/functions/studio/interaction
 import { handler as webhookHandler } from '../../src/functions/webhooks/interaction.protected';
 import { resetWarmContainer } from '../../src/core/warm-container';
 import { recordFigure } from '../support/figures';
-import { invoke, type Answer } from '../support/invoke';
+import { invoke, type Answer } from '../../harness';
 import { assertMatchesSchema } from '../support/schema';
 import { validateAgainstSpec } from '../support/twilio-oai';
 import { specAnswers, type Hints, type SpecAnswers } from './twilio-oai-answers';
