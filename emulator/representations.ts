@@ -7,6 +7,7 @@ import type {
   ParticipantRecord,
   Store,
   TaskRecord,
+  TransferRecord,
 } from './store';
 
 /** The hosts Twilio answers from; every `url`, `links` and page URL uses them. */
@@ -58,6 +59,25 @@ export function routingProperties(store: Store, task: TaskRecord): Record<string
   };
 }
 
+/**
+ * The reservation of a task an agent accepted: the agent's worker, accepted (or wrapping). twilio-oai
+ * leaves `routing` untyped and Twilio's docs show only `null` (a task still waiting); the fields follow
+ * TaskRouter's Reservation resource (`sid`, `reservation_status`, `worker_sid`), which is an assumption.
+ */
+function reservationOf(store: Store, interaction: InteractionRecord, task: TaskRecord): Record<string, unknown> | null {
+  if (task.assignmentStatus !== 'assigned' && task.assignmentStatus !== 'wrapping') return null;
+  const agent = interaction.channelSids
+    .flatMap((channelSid) => store.participantsOf(channelSid))
+    .find((participant) => participant.routingProperties?.task_sid === task.sid);
+  const workerSid = agent?.routingProperties?.worker_sid;
+  if (typeof workerSid !== 'string') return null;
+  return {
+    sid: 'WR' + task.sid.slice(2),
+    reservation_status: task.assignmentStatus === 'assigned' ? 'accepted' : 'wrapping',
+    worker_sid: workerSid,
+  };
+}
+
 export function interactionJson(store: Store, interaction: InteractionRecord): Record<string, unknown> {
   const url = absoluteUrl('flex', `/v1/Interactions/${interaction.sid}`);
   const firstChannel = store.find('channel', interaction.channelSids[0] ?? '');
@@ -65,7 +85,7 @@ export function interactionJson(store: Store, interaction: InteractionRecord): R
   return {
     sid: interaction.sid,
     channel: firstChannel ? { type: firstChannel.type, sid: firstChannel.sid } : null,
-    routing: task ? { reservation: null, properties: routingProperties(store, task) } : null,
+    routing: task ? { reservation: reservationOf(store, interaction, task), properties: routingProperties(store, task) } : null,
     interaction_context_sid: interaction.interactionContextSid,
     webhook_ttid: interaction.webhookTtid,
     url,
@@ -113,6 +133,26 @@ export function inviteJson(store: Store, invite: InviteRecord): Record<string, u
     channel_sid: invite.channelSid,
     routing: task ? { properties: routingProperties(store, task) } : null,
     url: absoluteUrl('flex', `/v1/Interactions/${invite.interactionSid}/Channels/${invite.channelSid}/Invites/${invite.sid}`),
+  };
+}
+
+export function transferJson(store: Store, transfer: TransferRecord): Record<string, unknown> {
+  return {
+    sid: transfer.sid,
+    account_sid: store.accountSid,
+    instance_sid: store.flexInstanceSid,
+    interaction_sid: transfer.interactionSid,
+    channel_sid: transfer.channelSid,
+    execution_sid: transfer.executionSid,
+    type: transfer.type,
+    status: transfer.status,
+    from: transfer.from,
+    to: transfer.to,
+    note_sid: transfer.noteSid,
+    summary_sid: transfer.summarySid,
+    url: absoluteUrl('flex', `/v1/Interactions/${transfer.interactionSid}/Channels/${transfer.channelSid}/Transfers/${transfer.sid}`),
+    date_created: iso(transfer.createdAt),
+    date_updated: iso(transfer.updatedAt),
   };
 }
 

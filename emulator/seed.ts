@@ -13,6 +13,8 @@ import {
   type ParticipantType,
   type Queue,
   type TaskChannel,
+  type TransferStatus,
+  type TransferType,
   type Workflow,
   type Worker,
   type Workspace,
@@ -49,6 +51,8 @@ interface SeedInteraction {
     agent?: string;
     minutesAfter: number;
     attributes?: Record<string, unknown>;
+    /** The Transfer behind the invite, from the interaction's agent to the invite's agent (warm) or queue (cold). */
+    transfer?: { sid: string; type: TransferType; status: TransferStatus };
   }>;
   /** Replaces the task's attributes string as is, valid JSON or not. */
   rawAttributes?: string;
@@ -150,7 +154,20 @@ function seedInteraction(store: Store, workspaceSid: string, spec: SeedInteracti
       createdAt: createdAt + transfer.minutesAfter * 60_000,
       ...(transfer.attributes ? { attributes: transfer.attributes } : {}),
     });
-    if (transfer.agent) addAgent(store, channel, invite.taskSid, workspaceSid, transfer.agent, createdAt + transfer.minutesAfter * 60_000);
+    const startedAt = createdAt + transfer.minutesAfter * 60_000;
+    if (transfer.agent) addAgent(store, channel, invite.taskSid, workspaceSid, transfer.agent, startedAt);
+    if (transfer.transfer) {
+      const agentOf = (taskSid: string) => store.participantsOf(channel.sid).find((p) => p.routingProperties?.task_sid === taskSid);
+      store.addTransfer(channel, {
+        ...transfer.transfer,
+        // Spelled out, not minted: a minted SID here would shift every seeded SID minted after it.
+        executionSid: 'QW' + transfer.transfer.sid.slice(2),
+        from: agentOf(task.sid)?.sid ?? null,
+        // The participant who received it; a cold transfer waiting in a queue has none yet, and names the queue.
+        to: agentOf(invite.taskSid)?.sid ?? transfer.queue,
+        createdAt: startedAt,
+      });
+    }
   }
   if (spec.conversationDeleted && spec.sids.conversation) store.deleteConversation(spec.sids.conversation);
 }

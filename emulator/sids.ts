@@ -20,6 +20,8 @@ export const SID_PREFIX = {
   task: 'WT',
   worker: 'WK',
   reservation: 'WR',
+  transfer: 'UX',
+  execution: 'QW',
   flexInstance: 'GO',
   serverlessService: 'ZS',
   serverlessEnvironment: 'ZE',

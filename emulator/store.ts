@@ -87,6 +87,31 @@ export type ParticipantRecord = Readonly<{
   channelSid: string;
   type: ParticipantType;
   routingProperties: Readonly<Record<string, unknown>> | null;
+  /** Set by UpdateInteractionChannelParticipant; Twilio's representation of a participant does not show it. */
+  status: ParticipantStatus;
+}>;
+
+export type ParticipantStatus = 'active' | 'closed' | 'wrapup';
+export const TRANSFER_TYPES = ['warm', 'cold', 'external'] as const;
+export type TransferType = (typeof TRANSFER_TYPES)[number];
+export const TRANSFER_STATUSES = ['active', 'completed', 'failed'] as const;
+export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
+
+export type TransferRecord = Readonly<{
+  sid: string;
+  interactionSid: string;
+  channelSid: string;
+  executionSid: string;
+  type: TransferType;
+  status: TransferStatus;
+  /** The participant who started it (UT...). */
+  from: string | null;
+  /** Its target as Twilio names it: a participant, worker, queue or workflow SID, or an address. */
+  to: string | null;
+  noteSid: string | null;
+  summarySid: string | null;
+  createdAt: number;
+  updatedAt: number;
 }>;
 
 export type InviteRecord = Readonly<{
@@ -202,6 +227,7 @@ export interface Indexed {
   channel: ChannelRecord;
   participant: ParticipantRecord;
   invite: InviteRecord;
+  transfer: TransferRecord;
   task: TaskRecord;
   conversation: ConversationRecord;
   conversationParticipant: ConversationParticipantRecord;
@@ -228,6 +254,7 @@ export class Store {
     channel: new Map(),
     participant: new Map(),
     invite: new Map(),
+    transfer: new Map(),
     task: new Map(),
     conversation: new Map(),
     conversationParticipant: new Map(),
@@ -271,6 +298,11 @@ export class Store {
     return found(channel?.interactionSid === interactionSid ? channel : undefined, path);
   }
 
+  transfer(interactionSid: string, channelSid: string, transferSid: string, path: string): TransferRecord {
+    const transfer = this.#bySid.transfer.get(transferSid);
+    return found(transfer?.interactionSid === interactionSid && transfer.channelSid === channelSid ? transfer : undefined, path);
+  }
+
   conversation(sid: string, path: string): ConversationRecord {
     return found(this.#bySid.conversation.get(sid), path);
   }
@@ -299,6 +331,10 @@ export class Store {
 
   participantsOf(channelSid: string): ParticipantRecord[] {
     return [...this.#bySid.participant.values()].filter((p) => p.channelSid === channelSid);
+  }
+
+  transfersOf(channelSid: string): TransferRecord[] {
+    return [...this.#bySid.transfer.values()].filter((transfer) => transfer.channelSid === channelSid);
   }
 
   invitesOf(channelSid: string): InviteRecord[] {
@@ -411,6 +447,7 @@ export class Store {
       channelSid,
       type: 'customer',
       routingProperties: null,
+      status: 'active',
     });
     const interaction: InteractionRecord = {
       sid: interactionSid,
@@ -500,9 +537,53 @@ export class Store {
       channelSid: channel.sid,
       type: spec.type,
       routingProperties: spec.routingProperties ?? null,
+      status: 'active',
     };
     this.#bySid.participant.set(participant.sid, participant);
     return participant;
+  }
+
+  updateParticipant(participant: ParticipantRecord, changes: Pick<ParticipantRecord, 'status'>): ParticipantRecord {
+    return Object.assign(this.#own('participant', participant.sid), changes);
+  }
+
+  /** A transfer on a channel; what it does to tasks and participants is Flex's, and not modelled. */
+  addTransfer(
+    channel: ChannelRecord,
+    spec: {
+      sid?: string;
+      executionSid?: string;
+      type: TransferType;
+      status?: TransferStatus;
+      from?: string | null;
+      to?: string | null;
+      createdAt?: number;
+    },
+  ): TransferRecord {
+    const createdAt = spec.createdAt ?? this.now();
+    const transfer: TransferRecord = {
+      sid: spec.sid ?? this.#mintSid(SID_PREFIX.transfer),
+      interactionSid: channel.interactionSid,
+      channelSid: channel.sid,
+      executionSid: spec.executionSid ?? this.#mintSid(SID_PREFIX.execution),
+      type: spec.type,
+      status: spec.status ?? 'active',
+      from: spec.from ?? null,
+      to: spec.to ?? null,
+      noteSid: null,
+      summarySid: null,
+      createdAt,
+      updatedAt: createdAt,
+    };
+    this.#bySid.transfer.set(transfer.sid, transfer);
+    return transfer;
+  }
+
+  updateTransfer(transfer: TransferRecord, changes: Partial<Pick<TransferRecord, 'status' | 'to'>>): TransferRecord {
+    const stored = this.#own('transfer', transfer.sid);
+    Object.assign(stored, changes);
+    stored.updatedAt = this.now();
+    return stored;
   }
 
   /** A further channel on an existing interaction, as a seed or a test needs it. */

@@ -1,6 +1,6 @@
 import { page } from '../paging';
-import { channelJson, interactionJson, inviteJson, participantJson } from '../representations';
-import { CHANNEL_TYPES, isRecord, PARTICIPANT_TYPES, type InteractionInput, type Store } from '../store';
+import { channelJson, interactionJson, inviteJson, participantJson, transferJson } from '../representations';
+import { CHANNEL_TYPES, isRecord, PARTICIPANT_TYPES, TRANSFER_STATUSES, TRANSFER_TYPES, type InteractionInput, type Store } from '../store';
 import { errors } from '../twilio-error';
 import { formEnum, formJsonObject, formString, type ApiRoute } from './route';
 
@@ -8,7 +8,10 @@ const INTERACTION = '/v1/Interactions/:Sid';
 const CHANNELS = '/v1/Interactions/:InteractionSid/Channels';
 const CHANNEL = `${CHANNELS}/:Sid`;
 const PARTICIPANTS = `${CHANNELS}/:ChannelSid/Participants`;
+const PARTICIPANT = `${PARTICIPANTS}/:Sid`;
 const INVITES = `${CHANNELS}/:ChannelSid/Invites`;
+const TRANSFERS = `${CHANNELS}/:ChannelSid/Transfers`;
+const TRANSFER = `${TRANSFERS}/:Sid`;
 
 /** Flex Interactions (flex-api.twilio.com), as twilio_flex_v1.json describes them. */
 export const flexRoutes: ApiRoute[] = [
@@ -106,6 +109,39 @@ export const flexRoutes: ApiRoute[] = [
     },
   },
   {
+    operationId: 'UpdateInteractionChannelParticipant',
+    product: 'flex',
+    method: 'POST',
+    path: PARTICIPANT,
+    sids: { InteractionSid: 'KD', ChannelSid: 'UO', Sid: 'UT' },
+    handle: ({ params, path, body }, store) => {
+      const channel = channelOf(store, params, path);
+      const participant = store.participantsOf(channel.sid).find((p) => p.sid === params.Sid);
+      if (!participant) throw errors.notFound(path);
+      const status = formEnum(body, 'Status', ['closed', 'wrapup'] as const);
+      if (status === undefined) throw errors.missingParameter('Status');
+      return { body: participantJson(store.updateParticipant(participant, { status })) };
+    },
+  },
+  {
+    operationId: 'CreateInteractionChannelInvite',
+    product: 'flex',
+    method: 'POST',
+    path: INVITES,
+    sids: { InteractionSid: 'KD', ChannelSid: 'UO' },
+    handle: ({ params, path, body }, store) => {
+      const channel = channelOf(store, params, path);
+      const routing = formJsonObject(body, 'Routing');
+      if (!routing) throw errors.missingParameter('Routing');
+      const properties = routing.properties;
+      const queueSid = isRecord(properties) ? properties.queue_sid : undefined;
+      if (typeof queueSid !== 'string') throw errors.invalidParameter('Routing', 'properties.queue_sid is required');
+      const attributes = isRecord(properties) && isRecord(properties.attributes) ? properties.attributes : undefined;
+      const invite = store.addInvite(channel, { queueSid, ...(attributes ? { attributes } : {}) });
+      return { status: 201, body: inviteJson(store, invite) };
+    },
+  },
+  {
     operationId: 'ListInteractionChannelInvite',
     product: 'flex',
     method: 'GET',
@@ -117,7 +153,74 @@ export const flexRoutes: ApiRoute[] = [
       return { body: page(query, invites, { product: 'flex', path, key: 'invites' }) };
     },
   },
+  // twilio-oai gives the Transfer operations no request body. The helper sends the object it is
+  // given as a JSON body; the emulator takes type (required on create), from, to and status, and
+  // refuses any other key (a `{ body: {...} }` wrapper included) rather than guess.
+  {
+    operationId: 'CreateInteractionTransfer',
+    product: 'flex',
+    method: 'POST',
+    path: TRANSFERS,
+    sids: { InteractionSid: 'KD', ChannelSid: 'UO' },
+    handle: ({ params, path, body }, store) => {
+      const channel = channelOf(store, params, path);
+      onlyKeys(body, ['type', 'from', 'to']);
+      const type = jsonEnum(body, 'type', TRANSFER_TYPES);
+      if (type === undefined) throw errors.missingParameter('type');
+      const from = jsonText(body, 'from');
+      const to = jsonText(body, 'to');
+      if (from !== undefined && !store.participantsOf(channel.sid).some((p) => p.sid === from))
+        throw errors.invalidParameter('from', `participant ${from} is not on channel ${channel.sid}`);
+      const transfer = store.addTransfer(channel, { type, from: from ?? null, to: to ?? null });
+      return { status: 201, body: transferJson(store, transfer) };
+    },
+  },
+  {
+    operationId: 'FetchInteractionTransfer',
+    product: 'flex',
+    method: 'GET',
+    path: TRANSFER,
+    sids: { InteractionSid: 'KD', ChannelSid: 'UO', Sid: 'UX' },
+    handle: ({ params, path }, store) => ({
+      body: transferJson(store, store.transfer(params.InteractionSid!, params.ChannelSid!, params.Sid!, path)),
+    }),
+  },
+  {
+    operationId: 'UpdateInteractionTransfer',
+    product: 'flex',
+    method: 'POST',
+    path: TRANSFER,
+    sids: { InteractionSid: 'KD', ChannelSid: 'UO', Sid: 'UX' },
+    handle: ({ params, path, body }, store) => {
+      const transfer = store.transfer(params.InteractionSid!, params.ChannelSid!, params.Sid!, path);
+      onlyKeys(body, ['status', 'to']);
+      const status = jsonEnum(body, 'status', TRANSFER_STATUSES);
+      const to = jsonText(body, 'to');
+      return { body: transferJson(store, store.updateTransfer(transfer, { ...(status ? { status } : {}), ...(to ? { to } : {}) })) };
+    },
+  },
 ];
+
+function onlyKeys(body: Record<string, unknown>, known: readonly string[]): void {
+  const unknown = Object.keys(body).find((key) => !known.includes(key));
+  if (unknown !== undefined) throw errors.invalidParameter(unknown, `is not one of ${known.join(', ')}`);
+}
+
+/** A field of a JSON body that must be one of `values` when present. */
+function jsonEnum<T extends string>(body: Record<string, unknown>, name: string, values: readonly T[]): T | undefined {
+  const value = body[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !(values as readonly string[]).includes(value))
+    throw errors.invalidParameter(name, `must be one of ${values.join(', ')}`);
+  return value as T;
+}
+
+function jsonText(body: Record<string, unknown>, name: string): string | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value === '' || value.length > 256) throw errors.invalidParameter(name, 'must be a non-empty string');
+  return value;
+}
 
 function channelOf(store: Store, params: Record<string, string>, path: string) {
   return store.channel(params.InteractionSid!, params.ChannelSid ?? params.Sid!, path);

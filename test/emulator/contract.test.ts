@@ -123,9 +123,54 @@ describe('success answers match twilio-oai', () => {
     expectSpecResponse('CreateInteractionChannelParticipant', created, 201);
   });
 
-  test('ListInteractionChannelInvite', async () => {
-    const answer = await call('GET', `/v1/Interactions/${sids.interaction}/Channels/${sids.channel}/Invites`);
-    expectSpecResponse('ListInteractionChannelInvite', answer, 200, 'invites');
+  test('ListInteractionChannelInvite and CreateInteractionChannelInvite', async () => {
+    const path = `/v1/Interactions/${sids.interaction}/Channels/${sids.channel}/Invites`;
+    expectSpecResponse('ListInteractionChannelInvite', await call('GET', path), 200, 'invites');
+    const queue = emulator.store.find('task', sids.task)!.queueSid;
+    const created = await call('POST', path, { auth: account, form: { Routing: JSON.stringify({ properties: { queue_sid: queue } }) } });
+    expectSpecResponse('CreateInteractionChannelInvite', created, 201);
+    expect(created.body.routing.properties.queue_sid).toBe(queue);
+    expect((await call('GET', path)).body.invites.map((i: { sid: string }) => i.sid)).toContain(created.body.sid);
+  });
+
+  test('UpdateInteractionChannelParticipant: closed or wrapup', async () => {
+    const participant = emulator.store.participantsOf(sids.channel).find((p) => p.type === 'agent')!;
+    const path = `/v1/Interactions/${sids.interaction}/Channels/${sids.channel}/Participants/${participant.sid}`;
+    const updated = await call('POST', path, { auth: account, form: { Status: 'wrapup' } });
+    expectSpecResponse('UpdateInteractionChannelParticipant', updated, 200);
+    expect(emulator.store.participantsOf(sids.channel).find((p) => p.sid === participant.sid)!.status).toBe('wrapup');
+    expectTwilioError(await call('POST', path, { auth: account, form: { Status: 'gone' } }), 400, 20001);
+  });
+
+  test('FetchInteractionTransfer: the seeded warm and cold transfers', async () => {
+    for (const label of ['transferred from Card Services', 'cold transfer']) {
+      const interaction = emulator.store.find('interaction', emulator.seededSid(label))!;
+      const channelSid = interaction.channelSids[0]!;
+      const [transfer] = emulator.store.transfersOf(channelSid);
+      const answer = await call('GET', `/v1/Interactions/${interaction.sid}/Channels/${channelSid}/Transfers/${transfer!.sid}`);
+      expectSpecResponse('FetchInteractionTransfer', answer, 200);
+      expect(answer.body).toMatchObject({ status: 'active', type: label === 'cold transfer' ? 'cold' : 'warm' });
+      expect(answer.body.from).toMatch(/^UT/);
+    }
+  });
+
+  test('CreateInteractionTransfer and UpdateInteractionTransfer take a JSON body, as the helper sends it', async () => {
+    const path = `/v1/Interactions/${sids.interaction}/Channels/${sids.channel}/Transfers`;
+    const from = emulator.store.participantsOf(sids.channel).find((p) => p.type === 'agent')!.sid;
+    const created = await call('POST', path, { auth: account, json: { type: 'warm', from, to: 'WK' + '1'.repeat(32) } });
+    expectSpecResponse('CreateInteractionTransfer', created, 201);
+    expect(created.body).toMatchObject({ type: 'warm', status: 'active', from });
+    const updated = await call('POST', `${path}/${created.body.sid}`, { auth: account, json: { status: 'completed' } });
+    expectSpecResponse('UpdateInteractionTransfer', updated, 200);
+    expect(updated.body.status).toBe('completed');
+    expectTwilioError(await call('POST', path, { auth: account, json: { type: 'sideways' } }), 400, 20001);
+    // A transfer is found only under its own interaction and channel.
+    const other = emulator.store.find('interaction', sids.multiChannel)!;
+    expectTwilioError(
+      await call('GET', `/v1/Interactions/${other.sid}/Channels/${other.channelSids[0]}/Transfers/${created.body.sid}`),
+      404,
+      20404,
+    );
   });
 
   test('FetchConversation and ListConversationParticipant', async () => {

@@ -114,6 +114,27 @@ test('channels, participants and invites of a transferred interaction', async ()
   expect(closed.status).toBe('closed');
 });
 
+test('transfers through the helper: the object given is the JSON body; a { body } wrapper is refused, not guessed', async () => {
+  const sid = emulator.seededSid('transferred');
+  const [channel] = await client.flexApi.v1.interaction(sid).channels.list();
+  const transfers = client.flexApi.v1.interaction(sid).channels(channel!.sid).transfers;
+  const seeded = emulator.store.transfersOf(channel!.sid)[0]!;
+  const fetched = await transfers(seeded.sid).fetch();
+  expect(fetched).toMatchObject({
+    sid: seeded.sid,
+    type: 'warm',
+    status: 'active',
+    from: expect.stringMatching(/^UT/),
+    to: expect.stringMatching(/^UT/),
+  });
+  // The helper's types say { body?: object }, but it sends the object it is given.
+  const created = await transfers.create({ type: 'cold', from: fetched.from, to: 'WQ' + '0'.repeat(32) } as never);
+  expect(created).toMatchObject({ type: 'cold', status: 'active', from: fetched.from });
+  await expect(transfers.create({ body: { type: 'cold' } })).rejects.toMatchObject({ status: 400, code: 20001 });
+  const completed = await transfers(created.sid).update({ status: 'completed' } as never);
+  expect(completed.status).toBe('completed');
+});
+
 test('task updates honour If-Match: a stale ETag is refused with 412', async () => {
   const interaction = await client.flexApi.v1.interaction(emulator.seededSid('Inbound SMS')).fetch();
   const { workspace_sid: ws, sid: taskSid } = interaction.routing.properties;
