@@ -86,7 +86,8 @@ export async function measureUpstreamCalls(emulator: EmulatorProcess, interactio
 /** One call per resource the answer holds: the interaction, its channel list, each channel's participants, the Conversation and its participants, the task. */
 function minimumForAll(answer: any): number {
   const channels = (answer.channels ?? []) as unknown[];
-  return 1 + 1 + channels.length + (answer.conversation?.details ? 2 : 0) + (answer.liveTask ? 1 : 0);
+  // Per channel: its participants and its invites.
+  return 1 + 1 + 2 * channels.length + (answer.conversation?.details ? 2 : 0) + (answer.liveTask ? 1 : 0);
 }
 
 async function ok(invoke: Invoke, params: Record<string, string>): Promise<any> {

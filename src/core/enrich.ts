@@ -2,13 +2,17 @@ import type { EnrichmentError } from './errors';
 import { isoDateTime } from './iso-date';
 import { isJsonObject } from './json-object';
 import type {
+  ChannelInvite,
+  ChannelParticipant,
   ChannelSummary,
   Conversation,
   ConversationParticipant,
   Customer,
   EnrichmentBody,
   LiveTask,
+  Reservation,
   TaskSummary,
+  Transfer,
   Warning,
 } from './payload';
 import { isSid, type SidKind } from './sid';
@@ -18,7 +22,9 @@ import type {
   ConversationParticipantResource,
   ConversationResource,
   InteractionResource,
+  InviteResource,
   TaskResource,
+  TransferResource,
 } from './twilio/twilio-gateway';
 
 /**
@@ -39,12 +45,15 @@ export interface Described {
 }
 
 export interface IncludedResources {
-  channels?: Outcome<Array<{ channel: ChannelResource; participants?: Outcome<ChannelParticipantResource[]> }>>;
+  channels?: Outcome<
+    Array<{ channel: ChannelResource; participants?: Outcome<ChannelParticipantResource[]>; invites?: Outcome<InviteResource[]> }>
+  >;
   conversation?: {
     details: Outcome<ConversationResource | null>;
     participants: Outcome<ConversationParticipantResource[] | null>;
   };
   task?: Outcome<TaskResource | null>;
+  transfer?: { sid: string; channelSid: string | null; outcome: Outcome<TransferResource | null> };
 }
 
 type Json = Record<string, unknown>;
@@ -120,6 +129,7 @@ export function describeInteraction(interaction: InteractionResource): Described
       },
       channel: { sid: sidOrNull('channel', channel.sid), type: text(channel.type) ?? text(attributes.channelType) },
       task,
+      reservation: reservation(asObject(interaction.routing)?.reservation),
       customer,
       conversation,
     },
@@ -144,14 +154,21 @@ export function addIncluded(
 
   if (included.channels) {
     if (included.channels.ok) {
-      body.channels = included.channels.value.map(({ channel, participants }): ChannelSummary => {
+      body.channels = included.channels.value.map(({ channel, participants, invites }): ChannelSummary => {
         const summary: ChannelSummary = { ...channel };
+        const which = channel.sid ? `channel ${channel.sid}` : 'a channel Twilio listed without a SID';
         if (participants) {
-          if (participants.ok) summary.participants = participants.value.map((p) => ({ ...p }));
+          if (participants.ok) summary.participants = participants.value.map((p) => channelParticipant(p, channel.sid));
           else {
             summary.participants = null;
-            const which = channel.sid ? `channel ${channel.sid}` : 'a channel Twilio listed without a SID';
             failed('participants_unavailable', `The participants of ${which}`, participants.error);
+          }
+        }
+        if (invites) {
+          if (invites.ok) summary.invites = invites.value.map(channelInvite);
+          else {
+            summary.invites = null;
+            failed('invites_unavailable', `The invites of ${which}`, invites.error);
           }
         }
         return summary;
@@ -187,6 +204,23 @@ export function addIncluded(
     } else {
       body.liveTask = null;
       failed('task_unavailable', 'The TaskRouter task', included.task.error);
+    }
+  }
+
+  if (included.transfer) {
+    const { sid, channelSid, outcome } = included.transfer;
+    if (outcome.ok) {
+      body.transfer = outcome.value && transfer(outcome.value);
+      if (outcome.value === null)
+        warnings.push({
+          code: 'transfer_not_found',
+          message: channelSid
+            ? `Transfer ${sid} is not one of the transfers on the interaction's channel ${channelSid}.`
+            : `Transfer ${sid} cannot be read: the interaction names no channel.`,
+        });
+    } else {
+      body.transfer = null;
+      failed('transfer_unavailable', `Transfer ${sid}`, outcome.error);
     }
   }
   return { body, warnings, partial };
@@ -228,6 +262,57 @@ function conversationDetails(c: ConversationResource): Conversation['details'] {
     attributes: parseLoose(c.attributes),
     dateCreated: c.dateCreated,
     dateUpdated: c.dateUpdated,
+  };
+}
+
+function channelParticipant(p: ChannelParticipantResource, channelSid: string | null): ChannelParticipant {
+  const routing = asObject(p.routingProperties) ?? {};
+  return {
+    sid: p.sid,
+    type: p.type,
+    channelSid,
+    workerSid: sidOrNull('worker', routing.worker_sid),
+    taskSid: sidOrNull('task', routing.task_sid),
+    routingProperties: p.routingProperties,
+  };
+}
+
+/** An invite's routing is its task's, as the interaction's is: `properties` with the task's SID, queue and workflow. */
+function channelInvite(invite: InviteResource): ChannelInvite {
+  const properties = asObject(invite.routing?.properties) ?? {};
+  return {
+    sid: invite.sid,
+    taskSid: sidOrNull('task', properties.sid),
+    queueSid: text(properties.queue_sid) ?? text(properties.task_queue_sid),
+    queueName: text(properties.queue_name) ?? text(properties.task_queue_friendly_name),
+    workflowSid: text(properties.workflow_sid),
+    workflowName: text(properties.workflow_name),
+    assignmentStatus: text(properties.assignment_status),
+  };
+}
+
+function reservation(value: unknown): Reservation | null {
+  const r = asObject(value);
+  if (!r) return null;
+  return {
+    sid: sidOrNull('reservation', r.sid),
+    status: text(r.reservation_status) ?? text(r.status),
+    workerSid: sidOrNull('worker', r.worker_sid),
+  };
+}
+
+function transfer(t: TransferResource): Transfer {
+  return {
+    sid: t.sid,
+    channelSid: t.channelSid,
+    type: t.type,
+    status: t.status,
+    fromParticipantSid: t.from,
+    to: t.to,
+    noteSid: t.noteSid,
+    summarySid: t.summarySid,
+    dateCreated: t.dateCreated,
+    dateUpdated: t.dateUpdated,
   };
 }
 

@@ -9,14 +9,15 @@ import type { WarmCache } from './warm-cache';
 
 /**
  * Fetches the interaction, then everything `include` asks for, in parallel as
- * far as the dependencies allow: channels, then their participants; the
- * Conversation and its participants; the live task. A sub-resource that
+ * far as the dependencies allow: channels, then their participants and
+ * invites; the Conversation and its participants; the live task; the transfer
+ * asked for with TransferSid, on the interaction's channel. A sub-resource that
  * fails, or is not read by `partsDeadline`, becomes a warning in a partial
  * answer; only the interaction itself is required.
  */
 export async function fetchEnrichment(
   gateway: TwilioGateway,
-  request: Pick<EnrichmentRequest, 'interactionSid' | 'include'>,
+  request: Pick<EnrichmentRequest, 'interactionSid' | 'include' | 'transferSid'>,
   options: { listLimit: number; partsDeadline: Deadline; now?: () => number },
 ): Promise<EnrichmentResult> {
   const { listLimit, partsDeadline, now = Date.now } = options;
@@ -27,17 +28,27 @@ export async function fetchEnrichment(
   const wants = new Set(request.include);
   const included: IncludedResources = {};
 
-  const listParticipants = async (channelSid: string | null) => {
-    if (channelSid === null) throw new EnrichmentError('upstream_error', 'there is no SID to list them by.');
-    return gateway.listChannelParticipants(interaction.sid, channelSid, listLimit);
-  };
+  /** A channel's list, read only if the channel has a SID to read it by. */
+  const listOf =
+    <T>(list: (channelSid: string) => Promise<T>) =>
+    (channelSid: string | null) =>
+      settle(async () => {
+        if (channelSid === null) throw new EnrichmentError('upstream_error', 'there is no SID to list them by.');
+        return list(channelSid);
+      });
+  const participantsOf = listOf((channelSid) => gateway.listChannelParticipants(interaction.sid, channelSid, listLimit));
+  const invitesOf = listOf((channelSid) => gateway.listChannelInvites(interaction.sid, channelSid, listLimit));
   const channelsWork = wants.has('channels')
     ? settle(async () => {
         const channels = await gateway.listChannels(interaction.sid, listLimit);
         return Promise.all(
-          channels.map(async (channel) =>
-            wants.has('participants') ? { channel, participants: await settle(() => listParticipants(channel.sid)) } : { channel },
-          ),
+          channels.map(async (channel) => {
+            const [participants, invites] = await Promise.all([
+              wants.has('participants') ? participantsOf(channel.sid) : undefined,
+              wants.has('invites') ? invitesOf(channel.sid) : undefined,
+            ]);
+            return { channel, ...(participants && { participants }), ...(invites && { invites }) };
+          }),
         );
       }).then((outcome) => {
         included.channels = outcome;
@@ -63,7 +74,19 @@ export async function fetchEnrichment(
         })
       : undefined;
 
-  await Promise.all([channelsWork, conversationWork, taskWork]);
+  const { transferSid } = request;
+  const transferChannelSid = described.body.channel.sid;
+  // A transfer lives under a channel; Twilio's interactions have one (`channel`), and it is read there.
+  const transferWork = transferSid
+    ? (transferChannelSid === null
+        ? Promise.resolve<Outcome<null>>({ ok: true, value: null })
+        : settle(() => gateway.fetchTransfer(interaction.sid, transferChannelSid, transferSid))
+      ).then((outcome) => {
+        included.transfer = { sid: transferSid, channelSid: transferChannelSid, outcome };
+      })
+    : undefined;
+
+  await Promise.all([channelsWork, conversationWork, taskWork, transferWork]);
   const { body, warnings, partial } = addIncluded(described, included);
   return { body, warnings: [...warnings, ...unavailableParts(described, request.include)], partial, fetchedAt };
 }
@@ -89,7 +112,7 @@ export async function enrichInteraction(options: {
 }): Promise<EnrichedInteraction> {
   const { request, gateway, cache, config, deadline } = options;
   const now = options.now ?? Date.now;
-  const key = `${request.interactionSid}|${request.include.join(',')}`;
+  const key = `${request.interactionSid}|${request.include.join(',')}|${request.transferSid ?? ''}`;
   // The invocation's own race against its deadline bounds this wait too, a coalesced one included.
   const { value, source } = await cache.get(
     key,

@@ -50,7 +50,8 @@ export const enrichFromWebhook: Work<WebhookEvent> = {
       invocation.logger.appendKeys({ skipped: true });
       return { status: 200, body: skipped };
     }
-    const payload = await enrichFor(invocation, { interactionSid: event.interactionSid, include: event.include, fresh: event.fresh });
+    const { interactionSid, include, transferSid, fresh } = event;
+    const payload = await enrichFor(invocation, { interactionSid, include, ...(transferSid ? { transferSid } : {}), fresh });
     if (!invocation.config.writeBack) return { status: 200, body: payload };
     return { status: 200, body: await withWriteBack(invocation, event, payload) };
   },

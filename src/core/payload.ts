@@ -18,6 +18,9 @@ export type WarningCode =
   | 'participants_unavailable'
   | 'conversation_unavailable'
   | 'task_unavailable'
+  | 'invites_unavailable'
+  | 'transfer_unavailable'
+  | 'transfer_not_found'
   | 'truncated'
   | 'write_back_failed';
 
@@ -89,7 +92,46 @@ export interface Conversation {
 export interface ChannelParticipant {
   sid: string | null;
   type: string | null;
+  /** The channel the participant is on. */
+  channelSid: string | null;
+  /** From `routing_properties`, when they name them: the worker and the task behind an agent. */
+  workerSid: string | null;
+  taskSid: string | null;
   routingProperties: unknown;
+}
+
+/** A pending invite on a channel: the task it created and where that task is routed. */
+export interface ChannelInvite {
+  sid: string | null;
+  taskSid: string | null;
+  queueSid: string | null;
+  queueName: string | null;
+  workflowSid: string | null;
+  workflowName: string | null;
+  assignmentStatus: string | null;
+}
+
+/** The interaction's `routing.reservation`: the reservation of its task, when Twilio gives one. */
+export interface Reservation {
+  sid: string | null;
+  status: string | null;
+  workerSid: string | null;
+}
+
+/** A transfer of the interaction, asked for with TransferSid. */
+export interface Transfer {
+  sid: string;
+  channelSid: string | null;
+  type: string | null;
+  status: string | null;
+  /** The participant who started the transfer (UT...). */
+  fromParticipantSid: string | null;
+  /** Whom it goes to, as Twilio gives it: the receiving participant, or a queue, workflow or address. */
+  to: string | null;
+  noteSid: string | null;
+  summarySid: string | null;
+  dateCreated: string | null;
+  dateUpdated: string | null;
 }
 
 export interface ChannelSummary {
@@ -100,6 +142,8 @@ export interface ChannelSummary {
   errorMessage: string | null;
   /** With include=participants; null when they could not be read. */
   participants?: ChannelParticipant[] | null;
+  /** With include=invites; null when they could not be read. */
+  invites?: ChannelInvite[] | null;
 }
 
 export interface LiveTask {
@@ -153,10 +197,13 @@ export interface EnrichedInteraction {
   };
   channel: { sid: string | null; type: string | null };
   task: TaskSummary | null;
+  reservation: Reservation | null;
   customer: Customer;
   conversation: Conversation;
   channels?: ChannelSummary[] | null;
   liveTask?: LiveTask | null;
+  /** With TransferSid: the transfer, or null when it could not be read or is not this interaction's. */
+  transfer?: Transfer | null;
   writeBack?: WriteBack | null;
   meta: Meta;
 }

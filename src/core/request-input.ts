@@ -10,16 +10,21 @@ import { isSid } from './sid';
 
 export type Event = Record<string, unknown>;
 
-export const INCLUDE_PARTS = ['channels', 'participants', 'conversation', 'task'] as const;
+export const INCLUDE_PARTS = ['channels', 'participants', 'invites', 'conversation', 'task'] as const;
 export type IncludePart = (typeof INCLUDE_PARTS)[number];
 
 export interface EnrichmentRequest {
   interactionSid: string;
-  /** Canonical: sorted, no duplicates, `participants` implies `channels`. */
+  /** Canonical: sorted, no duplicates, `participants` and `invites` imply `channels`. */
   include: IncludePart[];
+  /** A transfer of this interaction to describe too (UX...). */
+  transferSid?: string;
   /** Skip the warm container's cache and fetch again. */
   fresh: boolean;
 }
+
+/** Where a caller may put a transfer's SID. */
+export const TRANSFER_SID_PARAMETERS = ['TransferSid', 'transferSid'] as const;
 
 /** Where a caller may put the Interaction SID, in the order they are read. */
 export const INTERACTION_SID_PARAMETERS = ['InteractionSid', 'interactionSid', 'interaction_sid', 'flexInteractionSid'] as const;
@@ -104,8 +109,27 @@ function parseInclude(name: string, raw: string | undefined): IncludePart[] | un
         `${name} may list ${INCLUDE_PARTS.join(', ')} or all; "${token.slice(0, 40)}" is not one of them.`,
       );
   }
-  if (parts.has('participants')) parts.add('channels');
+  if (parts.has('participants') || parts.has('invites')) parts.add('channels');
   return INCLUDE_PARTS.filter((part) => parts.has(part));
+}
+
+export function readTransferSid(event: Event): string | undefined {
+  return readUnderAliases(
+    event,
+    TRANSFER_SID_PARAMETERS,
+    (name) => {
+      const value = optionalString(event, name, 64);
+      if (!value) return undefined;
+      if (!isSid('transfer', value))
+        throw badRequest(
+          'invalid_request',
+          name,
+          `${name} must be a Flex Interaction Transfer SID: UX followed by 32 hexadecimal characters.`,
+        );
+      return value;
+    },
+    (first, other) => `${first} and ${other} name different transfers.`,
+  );
 }
 
 /** true or false: a JSON boolean, or the text true, false, 1 or 0 (forms and queries carry only text). */
@@ -123,6 +147,7 @@ export function readBoolean(event: Event, name: string): boolean {
 export function readEnrichmentRequest(event: Event): EnrichmentRequest {
   const interactionSid = readInteractionSid(event);
   const include = readInclude(event);
+  const transfer = transferOf(event);
   const fresh = readBoolean(event, 'fresh');
   if (interactionSid === undefined)
     throw badRequest(
@@ -130,7 +155,7 @@ export function readEnrichmentRequest(event: Event): EnrichmentRequest {
       'InteractionSid',
       `Send the Flex Interaction SID as InteractionSid (or ${INTERACTION_SID_PARAMETERS.slice(1).join(', ')}).`,
     );
-  return { interactionSid, include, fresh };
+  return { interactionSid, include, ...transfer, fresh };
 }
 
 export interface WebhookEvent {
@@ -140,6 +165,7 @@ export interface WebhookEvent {
   taskSid: string | undefined;
   workspaceSid: string | undefined;
   include: IncludePart[];
+  transferSid?: string;
   fresh: boolean;
 }
 
@@ -168,8 +194,14 @@ export function readWebhookEvent(event: Event): WebhookEvent {
     taskSid: taskSid || undefined,
     workspaceSid: workspaceSid || undefined,
     include: readInclude(event),
+    ...transferOf(event),
     fresh: readBoolean(event, 'fresh'),
   };
+}
+
+function transferOf(event: Event): { transferSid?: string } {
+  const transferSid = readTransferSid(event);
+  return transferSid ? { transferSid } : {};
 }
 
 function interactionSidInTaskAttributes(event: Event): string | undefined {

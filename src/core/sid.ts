@@ -5,6 +5,11 @@ export const SID_PATTERNS = {
   workspace: /^WS[0-9a-fA-F]{32}$/,
   conversation: /^CH[0-9a-fA-F]{32}$/,
   channel: /^UO[0-9a-fA-F]{32}$/,
+  transfer: /^UX[0-9a-fA-F]{32}$/,
+  invite: /^KG[0-9a-fA-F]{32}$/,
+  worker: /^WK[0-9a-fA-F]{32}$/,
+  reservation: /^WR[0-9a-fA-F]{32}$/,
+  participant: /^UT[0-9a-fA-F]{32}$/,
 } as const;
 
 export type SidKind = keyof typeof SID_PATTERNS;

@@ -73,12 +73,17 @@ export function fitWithin(payload: EnrichedInteraction, maxBytes: number): Enric
     ['liveTask.attributes', () => trimmed.liveTask && (trimmed.liveTask.attributes = null)],
     ['conversation.details.attributes', () => trimmed.conversation.details && (trimmed.conversation.details.attributes = null)],
     ['repeated warnings (merged by code)', () => (trimmed.meta.warnings = mergedByCode(trimmed.meta.warnings))],
+    [
+      'channels[].participants[].routingProperties (workerSid and taskSid stay)',
+      () => trimmed.channels?.forEach((channel) => channel.participants?.forEach((participant) => (participant.routingProperties = null))),
+    ],
     [`strings over ${LAST_RESORT_STRING_LENGTH} characters`, () => shortenStrings(trimmed)],
     [
       'the included parts',
       () => {
         if (trimmed.channels) trimmed.channels = null;
         if (trimmed.liveTask) trimmed.liveTask = null;
+        if (trimmed.transfer) trimmed.transfer = null;
         if (trimmed.conversation.details) trimmed.conversation.details = null;
         if (trimmed.conversation.participants) trimmed.conversation.participants = null;
       },
@@ -109,6 +114,7 @@ function lists(payload: EnrichedInteraction): Array<[string, unknown[]]> {
   const found: Array<[string, unknown[]]> = [];
   payload.channels?.forEach((channel, index) => {
     if (channel.participants) found.push([`channels[${index}].participants`, channel.participants]);
+    if (channel.invites) found.push([`channels[${index}].invites`, channel.invites]);
   });
   if (payload.conversation.participants) found.push(['conversation.participants', payload.conversation.participants]);
   if (payload.channels) found.push(['channels', payload.channels]);

@@ -69,6 +69,7 @@ describe('/studio/interaction (Studio: form, JSON or query parameters)', () => {
     ['', { FetchInteraction: 1 }],
     ['channels', { FetchInteraction: 1, ListInteractionChannel: 1 }],
     ['participants', { FetchInteraction: 1, ListInteractionChannel: 1, ListInteractionChannelParticipant: 3 }],
+    ['invites', { FetchInteraction: 1, ListInteractionChannel: 1, ListInteractionChannelInvite: 3 }],
     ['conversation', { FetchInteraction: 1, FetchConversation: 1, ListConversationParticipant: 1 }],
     ['task', { FetchInteraction: 1, FetchTask: 1 }],
     [
@@ -77,6 +78,7 @@ describe('/studio/interaction (Studio: form, JSON or query parameters)', () => {
         FetchInteraction: 1,
         ListInteractionChannel: 1,
         ListInteractionChannelParticipant: 3,
+        ListInteractionChannelInvite: 3,
         FetchConversation: 1,
         ListConversationParticipant: 1,
         FetchTask: 1,
@@ -94,6 +96,45 @@ describe('/studio/interaction (Studio: form, JSON or query parameters)', () => {
       expect(body.conversation.details.sid).toBe(body.conversation.sid);
       expect(body.liveTask.sid).toBe(body.task.sid);
     }
+  });
+
+  test.each([
+    ['warm', 'transferred from Card Services'],
+    ['cold', 'cold transfer'],
+  ])(
+    'include=all with TransferSid on the seeded %s transfer: its invites, participants with worker and task, the transfer (one call more)',
+    async (type, label) => {
+      const sid = emulator.seededSid(label);
+      const channelSid = emulator.store.find('interaction', sid)!.channelSids[0]!;
+      const [transfer] = emulator.store.transfersOf(channelSid);
+      const body = expectPayload(
+        await call('POST', '/studio/interaction', { form: { InteractionSid: sid, include: 'all', TransferSid: transfer!.sid } }),
+      );
+      expect(emulator.countByOperation()).toMatchObject({ FetchInteractionTransfer: 1, ListInteractionChannelInvite: 1 });
+      expect(body.transfer).toMatchObject({ sid: transfer!.sid, type, status: 'active', channelSid });
+      const [channel] = body.channels;
+      // The invite that routed the first task, then the transfer's: the warm one accepted, the cold one waiting in its queue.
+      expect(channel.invites).toHaveLength(2);
+      expect(channel.invites[1]).toMatchObject({
+        taskSid: emulator.store.invitesOf(channelSid).at(-1)!.taskSid,
+        assignmentStatus: type === 'warm' ? 'assigned' : 'pending',
+      });
+      const agents = channel.participants.filter((p: { type: string }) => p.type === 'agent');
+      expect(agents.length).toBeGreaterThan(0);
+      for (const agent of agents)
+        expect(agent).toMatchObject({ channelSid, workerSid: expect.stringMatching(/^WK/), taskSid: expect.stringMatching(/^WT/) });
+      expect(body.transfer.fromParticipantSid).toBe(agents.find((a: { taskSid: string }) => a.taskSid === body.task.sid).sid);
+    },
+  );
+
+  test("a TransferSid that is not this interaction's: a 200 with transfer null and transfer_not_found", async () => {
+    const sms = emulator.seededSid('Inbound SMS');
+    const body = expectPayload(
+      await call('POST', '/studio/interaction', { form: { InteractionSid: sms, TransferSid: 'UX' + '0'.repeat(32) } }),
+    );
+    expect(body.transfer).toBeNull();
+    expect(body.meta.warnings.map((w: { code: string }) => w.code)).toContain('transfer_not_found');
+    expect(emulator.countByOperation()).toEqual({ FetchInteraction: 1, FetchInteractionTransfer: 1 });
   });
 
   test('include=all on a voice call: no Conversation to read, and the answer says why', async () => {

@@ -31,6 +31,8 @@ const OPERATIONS = [
   'FetchInteraction',
   'ListInteractionChannel',
   'ListInteractionChannelParticipant',
+  'ListInteractionChannelInvite',
+  'FetchInteractionTransfer',
   'FetchConversation',
   'ListConversationParticipant',
   'FetchTask',
@@ -49,6 +51,8 @@ const SID = {
   task: 'WT' + '2e01ccf566d006d171e2b0ab87cb95c5',
   workspace: 'WS' + '51ac231ada0c21d42d9eb056ae58c8a0',
   worker: 'WK' + 'ba580ac23299728291ece72a28bb43be',
+  invite: 'KG' + '03e3ecaefc94db16904ec1fedcebcb79',
+  transfer: 'UX' + '5c3bd1b1ad2e3a9e1a4d0f6b7a8c9d0e',
 };
 
 const INTERACTION_URL = `https://flex-api.twilio.com/v1/Interactions/${SID.interaction}`;
@@ -129,6 +133,32 @@ const ACCOUNT: Record<OperationId, object> = {
       routing_properties: { workspace_sid: SID.workspace, task_sid: SID.task, worker_sid: SID.worker },
     },
   ]),
+  ListInteractionChannelInvite: page('invites', `${CHANNEL_URL}/Invites`, [
+    {
+      sid: SID.invite,
+      interaction_sid: SID.interaction,
+      channel_sid: SID.channel,
+      routing: { properties: { sid: SID.task, queue_sid: 'WQ' + '6fc1d9e198fbb7ec4b90cc16192615b0', queue_name: 'Billing Support' } },
+      url: `${CHANNEL_URL}/Invites/${SID.invite}`,
+    },
+  ]),
+  FetchInteractionTransfer: {
+    sid: SID.transfer,
+    account_sid: SID.account,
+    instance_sid: 'GO' + '1'.repeat(32),
+    interaction_sid: SID.interaction,
+    channel_sid: SID.channel,
+    execution_sid: 'QW' + '2'.repeat(32),
+    type: 'warm',
+    status: 'active',
+    from: SID.channelParticipant,
+    to: SID.worker,
+    note_sid: null,
+    summary_sid: null,
+    url: `${CHANNEL_URL}/Transfers/${SID.transfer}`,
+    date_created: CREATED,
+    date_updated: CREATED,
+  },
   FetchConversation: {
     account_sid: SID.account,
     sid: SID.conversation,
@@ -191,7 +221,7 @@ const attributesText = fc.oneof(
   fc.string(),
 );
 const flexRouting = someOf({
-  reservation: anyJson,
+  reservation: or(someOf({ sid: or(sidOf('WR')), reservation_status: or(fc.string()), worker_sid: or(sidOf('WK')) })),
   properties: or(
     someOf({
       sid: or(sidOf('WT')),
@@ -231,6 +261,8 @@ const HINTS: Record<OperationId, Hints> = {
     'meta.key': fc.constant('participants'),
     'participants[].routing_properties': someOf({ worker_sid: or(sidOf('WK')) }),
   },
+  ListInteractionChannelInvite: { 'meta.key': fc.constant('invites'), 'invites[].routing': flexRouting },
+  FetchInteractionTransfer: {},
   FetchConversation: { attributes: fc.json({ maxDepth: 2 }) },
   ListConversationParticipant: {
     'meta.key': fc.constant('participants'),
@@ -273,6 +305,11 @@ const REGRESSIONS: Record<OperationId, Array<[Record<string, unknown>, Endpoint]
     [{ participants: [{}] }, 'studio'],
     [{}, 'webhook'],
   ],
+  ListInteractionChannelInvite: [
+    [{ invites: [{}] }, 'studio'],
+    [{}, 'flex'],
+  ],
+  FetchInteractionTransfer: [[{}, 'webhook']],
   FetchConversation: [
     [{}, 'studio'],
     // Year 0000 at +21:00 is year -1 in UTC: toISOString wrote -000001-....
@@ -362,7 +399,7 @@ afterAll(() => {
 });
 
 function call(endpoint: Endpoint, include: string): Promise<Answer> {
-  const sid = { InteractionSid: SID.interaction, include };
+  const sid = { InteractionSid: SID.interaction, include, TransferSid: SID.transfer };
   switch (endpoint) {
     case 'studio':
       return invoke(studioHandler, ENV, sid);
@@ -375,6 +412,7 @@ function call(endpoint: Endpoint, include: string): Promise<Answer> {
         WorkspaceSid: SID.workspace,
         TaskAttributes: JSON.stringify({ flexInteractionSid: SID.interaction }),
         include,
+        TransferSid: SID.transfer,
       });
   }
 }
@@ -384,6 +422,9 @@ const CASES: Array<{ operationId: OperationId; include: string; endpoints: Endpo
   { operationId: 'FetchInteraction', include: 'all', endpoints: ALL },
   { operationId: 'ListInteractionChannel', include: 'participants', endpoints: ALL },
   { operationId: 'ListInteractionChannelParticipant', include: 'participants', endpoints: ALL },
+  { operationId: 'ListInteractionChannelInvite', include: 'invites', endpoints: ALL },
+  // Every call names the transfer (TransferSid).
+  { operationId: 'FetchInteractionTransfer', include: '', endpoints: ALL },
   { operationId: 'FetchConversation', include: 'conversation', endpoints: ALL },
   { operationId: 'ListConversationParticipant', include: 'conversation', endpoints: ALL },
   // The webhook reads the task again to write back (WEBHOOK_WRITE_BACK=true), then updates it.

@@ -55,6 +55,13 @@ describe('enrichments', () => {
     expect((await studio({ InteractionSid: sid, include: 'task' })).body.meta.cache).toBe('miss');
     expect(calls()).toEqual({ FetchInteraction: 1, FetchTask: 1 });
 
+    // Another transfer asked for is another entry too.
+    emulator.clearRequests();
+    const transferSid = 'UX' + '0'.repeat(32);
+    expect((await studio({ InteractionSid: sid, TransferSid: transferSid })).body.meta.cache).toBe('miss');
+    expect((await studio({ InteractionSid: sid, TransferSid: transferSid })).body.meta.cache).toBe('hit');
+    expect(calls()).toEqual({ FetchInteraction: 1, FetchInteractionTransfer: 1 });
+
     emulator.clearRequests();
     const fresh = await studio({ InteractionSid: sid, fresh: 'true' });
     expect(fresh.body.meta).toMatchObject({ cache: 'bypass', upstreamCalls: 1 });

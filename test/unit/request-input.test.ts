@@ -53,20 +53,21 @@ describe('include', () => {
   test('is a comma list, in any case and order, canonicalised', () => {
     expect(readEnrichmentRequest({ InteractionSid: SID, include: ' Task, channels ' }).include).toEqual(['channels', 'task']);
     expect(readEnrichmentRequest({ InteractionSid: SID, include: 'participants' }).include).toEqual(['channels', 'participants']);
+    expect(readEnrichmentRequest({ InteractionSid: SID, include: 'invites' }).include).toEqual(['channels', 'invites']);
     expect(readEnrichmentRequest({ InteractionSid: SID, include: 'all' }).include).toEqual([
       'channels',
       'participants',
+      'invites',
       'conversation',
       'task',
     ]);
     expect(readEnrichmentRequest({ InteractionSid: SID, include: '' }).include).toEqual([]);
   });
-
   test('an unknown part is a 400 that lists the known ones', () => {
     const refused = refusal(() => readEnrichmentRequest({ InteractionSid: SID, include: 'channels,recordings' }));
     expect(refused).toMatchObject({ code: 'invalid_include', parameter: 'include' });
     expect(refused.message).toContain('"recordings"');
-    expect(refused.message).toContain('channels, participants, conversation, task');
+    expect(refused.message).toContain('channels, participants, invites, conversation, task');
   });
 
   test('include and Include must agree: neither spelling quietly wins', () => {
@@ -79,6 +80,29 @@ describe('include', () => {
       code: 'conflicting_parameters',
       parameter: 'Include',
     });
+  });
+});
+
+describe('TransferSid', () => {
+  const UX = 'UX' + 'a'.repeat(32);
+
+  test('a transfer SID is read under either spelling, on the request and the webhook event', () => {
+    expect(readEnrichmentRequest({ InteractionSid: SID, TransferSid: UX }).transferSid).toBe(UX);
+    expect(readEnrichmentRequest({ InteractionSid: SID, transferSid: UX }).transferSid).toBe(UX);
+    expect(readEnrichmentRequest({ InteractionSid: SID })).not.toHaveProperty('transferSid');
+    expect(readWebhookEvent({ InteractionSid: SID, TransferSid: UX }).transferSid).toBe(UX);
+  });
+
+  test('anything but a UX SID is a 400 naming the parameter; two spellings that disagree are a conflict', () => {
+    for (const bad of ['UX123', 'KD' + 'a'.repeat(32), ['a', 'b']]) {
+      expect(refusal(() => readEnrichmentRequest({ InteractionSid: SID, TransferSid: bad }))).toMatchObject({
+        code: 'invalid_request',
+        parameter: 'TransferSid',
+      });
+    }
+    expect(
+      refusal(() => readEnrichmentRequest({ InteractionSid: SID, TransferSid: UX, transferSid: 'UX' + 'b'.repeat(32) })),
+    ).toMatchObject({ code: 'conflicting_parameters', parameter: 'transferSid' });
   });
 });
 

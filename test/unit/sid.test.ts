@@ -37,5 +37,10 @@ test('each pattern names its own prefix', () => {
     workspace: 'WS',
     conversation: 'CH',
     channel: 'UO',
+    transfer: 'UX',
+    invite: 'KG',
+    worker: 'WK',
+    reservation: 'WR',
+    participant: 'UT',
   });
 });

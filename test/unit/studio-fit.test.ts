@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describeInteraction } from '../../src/core/enrich';
-import type { ChannelSummary, ConversationParticipant, EnrichedInteraction, Warning } from '../../src/core/payload';
+import type { ChannelSummary, ConversationParticipant, EnrichedInteraction, Transfer, Warning } from '../../src/core/payload';
 import { byteSize, fitWithin, jsonSizeBound } from '../../src/core/studio-fit';
 import { seededInteraction } from '../support/seed-fixtures';
 import { assertMatchesSchema } from '../support/schema';
@@ -12,12 +12,14 @@ function payload(parts: {
   people?: ConversationParticipant[];
   warnings?: Warning[];
   note?: string;
+  transfer?: Transfer;
 }): EnrichedInteraction {
   const { body } = describeInteraction(seededInteraction('three channels'));
   return {
     ...body,
     task: body.task && { ...body.task, attributes: { ...body.task.attributes, note: parts.note ?? '' } },
     channels: parts.channels ?? [],
+    ...(parts.transfer ? { transfer: parts.transfer } : {}),
     conversation: { ...body.conversation, participants: parts.people ?? [] },
     meta: {
       schemaVersion: 1,
@@ -25,7 +27,7 @@ function payload(parts: {
       fetchedAt: '2026-11-25T10:00:00.000Z',
       durationMs: 12,
       upstreamCalls: 9,
-      include: ['channels', 'participants', 'conversation'],
+      include: ['channels', 'participants', 'invites', 'conversation'],
       cache: 'miss',
       partial: (parts.warnings ?? []).length > 0,
       warnings: parts.warnings ?? [],
@@ -41,9 +43,41 @@ const channel: fc.Arbitrary<ChannelSummary> = fc.record({
   status: fc.constantFrom('active', 'closed'),
   errorCode: fc.constant(null),
   errorMessage: fc.option(text(300), { nil: null }),
-  participants: fc.array(fc.record({ sid: sid('UT'), type: fc.constant('agent'), routingProperties: fc.dictionary(text(20), text(400)) }), {
-    maxLength: 12,
-  }),
+  participants: fc.array(
+    fc.record({
+      sid: sid('UT'),
+      type: fc.constant('agent'),
+      channelSid: sid('UO'),
+      workerSid: sid('WK'),
+      taskSid: fc.option(sid('WT'), { nil: null }),
+      routingProperties: fc.dictionary(text(20), text(400)),
+    }),
+    { maxLength: 12 },
+  ),
+  invites: fc.array(
+    fc.record({
+      sid: sid('KG'),
+      taskSid: sid('WT'),
+      queueSid: sid('WQ'),
+      queueName: text(200),
+      workflowSid: sid('WW'),
+      workflowName: text(200),
+      assignmentStatus: fc.constant('pending'),
+    }),
+    { maxLength: 8 },
+  ),
+});
+const transfer: fc.Arbitrary<Transfer> = fc.record({
+  sid: sid('UX'),
+  channelSid: sid('UO'),
+  type: fc.constantFrom('warm', 'cold', 'external'),
+  status: fc.constantFrom('active', 'completed'),
+  fromParticipantSid: sid('UT'),
+  to: text(30_000),
+  noteSid: fc.constant(null),
+  summarySid: fc.constant(null),
+  dateCreated: fc.constant('2026-11-30T08:00:00.000Z'),
+  dateUpdated: fc.constant('2026-11-30T08:01:00.000Z'),
 });
 const person: fc.Arbitrary<ConversationParticipant> = fc.record({
   sid: sid('MB'),
@@ -73,8 +107,9 @@ test('any payload is trimmed under the bound, still matches the schema, and says
       fc.array(warning, { maxLength: 300, size: 'max' }),
       fc.string({ maxLength: 80_000, size: 'max' }),
       fc.integer({ min: 16_384, max: 64_000 }),
-      (channels, people, warnings, note, maxBytes) => {
-        const original = payload({ channels, people, warnings, note });
+      fc.option(transfer, { nil: undefined }),
+      (channels, people, warnings, note, maxBytes, transferred) => {
+        const original = payload({ channels, people, warnings, note, ...(transferred ? { transfer: transferred } : {}) });
         const fitted = fitWithin(original, maxBytes);
         expect(byteSize(fitted)).toBeLessThanOrEqual(maxBytes);
         assertMatchesSchema('payload', fitted);

@@ -42,6 +42,25 @@ export interface ChannelParticipantResource {
   routingProperties: unknown;
 }
 
+export interface InviteResource {
+  sid: string | null;
+  /** The routing of the task the invite created, as Twilio gives it (untyped in twilio-oai); null unless an object. */
+  routing: Record<string, unknown> | null;
+}
+
+export interface TransferResource {
+  sid: string;
+  channelSid: string | null;
+  type: string | null;
+  status: string | null;
+  from: string | null;
+  to: string | null;
+  noteSid: string | null;
+  summarySid: string | null;
+  dateCreated: string | null;
+  dateUpdated: string | null;
+}
+
 export interface ConversationResource {
   sid: string;
   friendlyName: string | null;
@@ -151,6 +170,37 @@ export class TwilioGateway {
       return participants.map((p) => ({ sid: p.sid ?? null, type: p.type ?? null, routingProperties: p.routingProperties ?? null }));
     } catch (error) {
       throw upstreamFailure(error, `listing the participants of channel ${channelSid}`);
+    }
+  }
+
+  async listChannelInvites(interactionSid: string, channelSid: string, limit: number): Promise<InviteResource[]> {
+    try {
+      const invites = await this.client.flexApi.v1.interaction(interactionSid).channels(channelSid).invites.list({ limit });
+      return invites.map((i) => ({ sid: i.sid ?? null, routing: isJsonObject(i.routing) ? i.routing : null }));
+    } catch (error) {
+      throw upstreamFailure(error, `listing the invites of channel ${channelSid}`);
+    }
+  }
+
+  /** Null when the transfer is not one of this channel's (404). */
+  async fetchTransfer(interactionSid: string, channelSid: string, transferSid: string): Promise<TransferResource | null> {
+    try {
+      const t = await this.client.flexApi.v1.interaction(interactionSid).channels(channelSid).transfers(transferSid).fetch();
+      return {
+        sid: t.sid ?? transferSid,
+        channelSid: t.channelSid ?? channelSid,
+        type: t.type ?? null,
+        status: t.status ?? null,
+        from: t.from ?? null,
+        to: t.to ?? null,
+        noteSid: t.noteSid ?? null,
+        summarySid: t.summarySid ?? null,
+        dateCreated: isoOrNull(t.dateCreated),
+        dateUpdated: isoOrNull(t.dateUpdated),
+      };
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw upstreamFailure(error, `fetching transfer ${transferSid}`);
     }
   }
 
