@@ -18,12 +18,15 @@ export interface EnrichedInteraction {
   channel: { type: string | null; sid: string | null };
   customer: { name: string | null; address: string | null; phone: string | null; email: string | null };
   task: { queueName: string | null; assignmentStatus: string | null; age: number | null } | null;
+  reservation: { status: string | null; workerSid: string | null } | null;
   conversation: { sid: string | null; direction: 'inbound' | 'outbound' | null };
   channels?: Array<{
     type: string | null;
     status: string | null;
-    participants?: Array<{ sid: string | null; type: string | null }> | null;
+    participants?: Array<{ sid: string | null; type: string | null; workerSid: string | null; taskSid: string | null }> | null;
+    invites?: Array<{ taskSid: string | null; queueName: string | null; assignmentStatus: string | null }> | null;
   }> | null;
+  transfer?: { type: string | null; status: string | null; to: string | null } | null;
   meta: { requestId: string; upstreamCalls: number; warnings: Array<{ code: string; message: string }> };
 }
 
@@ -64,16 +67,21 @@ function flexToken(manager: FlexManagerLike): string {
   return token;
 }
 
-/** POSTs the token and the Interaction SID; `include` asks for more than the interaction (each part costs upstream calls). */
+/**
+ * POSTs the token and the Interaction SID; `include` asks for more than the interaction (each part costs upstream
+ * calls), and a transfer's SID (UX...) adds that transfer as `transfer`.
+ */
 export async function fetchEnrichedInteraction(
   manager: FlexManagerLike,
   interactionSid: string,
-  include = 'participants',
+  include = 'participants,invites',
+  transferSid?: string,
 ): Promise<EnrichedInteraction> {
+  const transfer = transferSid ? { TransferSid: transferSid } : {};
   const response = await fetch(ENRICHMENT_URL, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ Token: flexToken(manager), InteractionSid: interactionSid, include }),
+    body: JSON.stringify({ Token: flexToken(manager), InteractionSid: interactionSid, include, ...transfer }),
   });
   const body = (await response.json()) as EnrichedInteraction | EnrichmentErrorBody;
   if ('error' in body) throw new EnrichmentFailed(body.error.status, body.error.code, `${body.error.message} (request ${body.requestId})`);
@@ -89,6 +97,19 @@ export function describeForAgent(enriched: EnrichedInteraction): string {
   return `${who} on ${enriched.channel.type ?? 'an unknown channel'}${where}${more}`;
 }
 
+/**
+ * A badge for the task card while the interaction is being handed over: a transfer under way, else the queues
+ * where an invite's task still waits for an agent; null when there is none.
+ */
+export function handoverBadge(enriched: EnrichedInteraction): string | null {
+  const { transfer } = enriched;
+  if (transfer?.status === 'active') return `Transfer in progress (${transfer.type ?? 'type unknown'})`;
+  const waiting = (enriched.channels ?? [])
+    .flatMap((channel) => channel.invites ?? [])
+    .filter((invite) => invite.assignmentStatus === 'pending' || invite.assignmentStatus === 'reserved');
+  return waiting.length > 0 ? `Waiting in ${waiting.map((invite) => invite.queueName ?? 'a queue').join(', ')}` : null;
+}
+
 /** When an agent accepts a task of a Flex interaction, log the enrichment (replace console.info with your UI). */
 export function showEnrichmentOnAccept(flex: FlexLike, manager: FlexManagerLike): void {
   flex.Actions.addListener('afterAcceptTask', (payload) => {
@@ -97,6 +118,8 @@ export function showEnrichmentOnAccept(flex: FlexLike, manager: FlexManagerLike)
     fetchEnrichedInteraction(manager, interactionSid).then(
       (enriched) => {
         console.info(describeForAgent(enriched));
+        const badge = handoverBadge(enriched);
+        if (badge) console.info(badge);
         if (enriched.meta.warnings.length > 0) console.warn('enrichment warnings', enriched.meta.warnings);
       },
       (error: unknown) => console.warn('enrichment failed', error),

@@ -4,6 +4,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { readSeedFile, seededInteractions } from '../../emulator/seed';
 import schema from '../../schema/enriched-interaction.schema.json';
+import * as plugin from '../../examples/flex-plugin/enriched-interaction';
 import { assertMatchesSchema } from '../support/schema';
 
 /**
@@ -13,6 +14,8 @@ import { assertMatchesSchema } from '../support/schema';
  */
 
 const EXAMPLES = path.resolve(__dirname, '../../examples');
+const INTERACTION_SID = 'KD4d24f04f80b984156895145f15f2a391';
+const TRANSFER_SID = 'UX5c3bd1b1ad2e3a9e1a4d0f6b7a8c9d0e';
 const read = (file: string) => readFileSync(path.join(EXAMPLES, file), 'utf8');
 
 type SchemaNode = Record<string, any>;
@@ -60,6 +63,9 @@ describe('resolving a reference in the schema (the check the examples rely on)',
     expect(resolve(ANSWERS.payload, ['task', 'queueName'])).toMatchObject({ required: true });
     expect(resolve(ANSWERS.payload, ['channels', '[]', 'participants', '[]', 'sid'])).toMatchObject({ required: true });
     expect(resolve(ANSWERS.payload, ['channels'])).toMatchObject({ required: false });
+    expect(resolve(ANSWERS.payload, ['channels', '[]', 'invites', '[]', 'queueName'])).toMatchObject({ required: true });
+    expect(resolve(ANSWERS.payload, ['reservation', 'status'])).toMatchObject({ required: true });
+    expect(resolve(ANSWERS.payload, ['transfer'])).toMatchObject({ required: false });
     expect(resolve(ANSWERS.error, ['error', 'code'])).toMatchObject({ required: true });
   });
   test('does not find what is not there', () => {
@@ -227,8 +233,43 @@ describe('examples/flex-plugin/enriched-interaction.ts', () => {
   test('reads the agent token from the Flex session and posts it as Token with InteractionSid to /interaction', () => {
     const code = source.getFullText();
     expect(code).toContain('manager.store.getState().flex.session.ssoTokenPayload?.token');
-    expect(code).toMatch(/JSON\.stringify\(\{ Token: [^,]+, InteractionSid: interactionSid, include \}\)/);
+    expect(code).toMatch(/JSON\.stringify\(\{ Token: [^,]+, InteractionSid: interactionSid, include, \.\.\.transfer \}\)/);
     expect(new URL(/const ENRICHMENT_URL = '([^']+)'/.exec(code)![1]!).pathname).toBe('/interaction');
+  });
+
+  test('asks for participants and invites unless told, and sends a TransferSid only when given one', async () => {
+    const posted: unknown[] = [];
+    const fetchSpy = jest.spyOn(globalThis, 'fetch').mockImplementation(async (_url, init) => {
+      posted.push(JSON.parse(String(init?.body)));
+      return new Response(JSON.stringify({ customer: { name: 'Omar Haddad' } }));
+    });
+    try {
+      const manager = { store: { getState: () => ({ flex: { session: { ssoTokenPayload: { token: 'flex-token' } } } }) } };
+      await plugin.fetchEnrichedInteraction(manager, INTERACTION_SID);
+      await plugin.fetchEnrichedInteraction(manager, INTERACTION_SID, 'all', TRANSFER_SID);
+    } finally {
+      fetchSpy.mockRestore();
+    }
+    expect(posted).toEqual([
+      { Token: 'flex-token', InteractionSid: INTERACTION_SID, include: 'participants,invites' },
+      { Token: 'flex-token', InteractionSid: INTERACTION_SID, include: 'all', TransferSid: TRANSFER_SID },
+    ]);
+  });
+
+  test('its handover badge names an active transfer, else the queues where an invite waits, else nothing', () => {
+    const enriched = (parts: Partial<plugin.EnrichedInteraction>) => ({ channels: null, ...parts }) as plugin.EnrichedInteraction;
+    const invite = (queueName: string, assignmentStatus: string) => ({ taskSid: null, queueName, assignmentStatus });
+    const channels = [
+      { type: 'chat', status: 'active', invites: [invite('Card Services', 'completed'), invite('Fraud Prevention', 'pending')] },
+    ];
+    expect(plugin.handoverBadge(enriched({ channels }))).toBe('Waiting in Fraud Prevention');
+    const transfer = { type: 'warm', status: 'active', to: null };
+    expect(plugin.handoverBadge(enriched({ channels, transfer }))).toBe('Transfer in progress (warm)');
+    expect(plugin.handoverBadge(enriched({ channels, transfer: { ...transfer, status: 'completed' } }))).toBe(
+      'Waiting in Fraud Prevention',
+    );
+    expect(plugin.handoverBadge(enriched({ channels: [{ ...channels[0]!, invites: [invite('Card Services', 'assigned')] }] }))).toBeNull();
+    expect(plugin.handoverBadge(enriched({ transfer: null }))).toBeNull();
   });
 });
 
@@ -237,7 +278,7 @@ describe('examples/taskrouter-event-callback.md', () => {
 
   test('every answer field it names ($.path) exists in what /webhooks/interaction answers', () => {
     const references = [...markdown.matchAll(/`\$\.([\w.[\]]+)`/g)].map(([, reference]) => reference!);
-    expect(references).toEqual(expect.arrayContaining(['writeBack.outcome', 'meta.warnings']));
+    expect(references).toEqual(expect.arrayContaining(['writeBack.outcome', 'meta.warnings', 'channels[].invites[].queueName']));
     expectKnown(references, ['payload', 'skipped']);
   });
 

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { freePort, isRunning, listeningAddresses, runNpmStart, type NpmStart } from '../../harness';
 import { signatureFor, withBodyHash } from '../../local/signatures';
 import { launchChromium } from '../support/browser';
+import { readSeedFile } from '../../emulator/seed';
 import { assertMatchesSchema } from '../support/schema';
 
 /**
@@ -270,7 +271,7 @@ describe('npm start on the emulator', () => {
       const payload = JSON.parse((await page.locator('#raw').textContent())!);
       assertMatchesSchema('payload', payload);
       expect(payload.interaction.sid).toBe(sid);
-      expect(payload.meta.include).toEqual(['channels', 'participants', 'conversation', 'task']);
+      expect(payload.meta.include).toEqual(['channels', 'participants', 'invites', 'conversation', 'task']);
 
       await expect(page.locator('#status').textContent()).resolves.toMatch(/^200 POST \/studio\/interaction/);
       await expect(field('customer.name')).resolves.toBe('Yuki Tanaka');
@@ -285,9 +286,64 @@ describe('npm start on the emulator', () => {
       const participantSids = payload.channels.flatMap((channel: any) => channel.participants.map((p: any) => p.sid));
       expect(participantSids.length).toBeGreaterThanOrEqual(3);
       const table = page.locator('#participants');
-      await expect(table.locator('thead th').allTextContents()).resolves.toEqual(['Channel', 'Status', 'Participant', 'Worker']);
+      await expect(table.locator('thead th').allTextContents()).resolves.toEqual(['Channel', 'Status', 'Participant', 'Worker', 'Task']);
       const shownSids = (await table.locator('tbody code').allTextContents()).filter((text) => text.startsWith('UT'));
       expect(shownSids.sort()).toEqual([...participantSids].sort());
+    });
+
+    test('the transferred chat shows its invites with their queues and tasks, each agent’s worker and task, and no reservation', async () => {
+      const option = page.locator('#seeded option', { hasText: 'Chat transferred' });
+      await page.selectOption('#seeded', (await option.getAttribute('value'))!);
+      await expect(page.isChecked('#include-all')).resolves.toBe(true);
+      await enrichAndWait();
+      const payload = JSON.parse((await page.locator('#raw').textContent())!);
+      assertMatchesSchema('payload', payload);
+      const rowOf = (table: string, sid: string) => page.locator(`${table} tbody tr`, { hasText: sid }).textContent();
+
+      // The task Flex created first, and the one the transfer to Fraud Prevention created.
+      const invites = payload.channels.flatMap((channel: any) => channel.invites);
+      expect(invites.map((invite: any) => invite.queueName).sort()).toEqual(['Card Services', 'Fraud Prevention']);
+      await expect(page.locator('#invites thead th').allTextContents()).resolves.toEqual([
+        'Channel',
+        'Invite',
+        'Queue',
+        'Workflow',
+        'Task',
+      ]);
+      for (const invite of invites) {
+        const row = await rowOf('#invites', invite.sid);
+        for (const shown of [invite.queueName, invite.workflowName, invite.taskSid, invite.assignmentStatus]) expect(row).toContain(shown);
+      }
+
+      // Each agent's worker and task, read out of its routing properties: the two agents hold the two invites' tasks.
+      const agents = payload.channels.flatMap((channel: any) => channel.participants).filter((p: any) => p.type === 'agent');
+      expect(agents.map((agent: any) => agent.taskSid).sort()).toEqual(invites.map((invite: any) => invite.taskSid).sort());
+      for (const agent of agents) {
+        const row = await rowOf('#participants', agent.sid);
+        expect(row).toContain(agent.workerSid);
+        expect(row).toContain(agent.taskSid);
+      }
+
+      // Its first task is completed: no reservation any more.
+      expect(payload.reservation).toBeNull();
+      await expect(field('reservation')).resolves.toBe('none');
+      await expect(page.locator('#transfer').count()).resolves.toBe(0);
+    });
+
+    test('the seeded warm transfer, asked for by its SID: the transfer section names its type, status and both agents', async () => {
+      const seeded = readSeedFile().interactions.find((interaction) => interaction.label.startsWith('Chat transferred'))!;
+      const transferSid = seeded.transfers![0]!.transfer!.sid;
+      await page.fill('#transfer-sid', transferSid);
+      await enrichAndWait();
+      const payload = JSON.parse((await page.locator('#raw').textContent())!);
+      assertMatchesSchema('payload', payload);
+      expect(payload.transfer).toMatchObject({ sid: transferSid, type: 'warm', status: 'active', channelSid: payload.channel.sid });
+      const agents = payload.channels.flatMap((channel: any) => channel.participants).map((p: any) => p.sid);
+      expect(agents).toEqual(expect.arrayContaining([payload.transfer.fromParticipantSid, payload.transfer.to]));
+      const shown = (await page.locator('#transfer').textContent())!;
+      for (const value of [transferSid, 'warm', 'active', payload.transfer.fromParticipantSid, payload.transfer.to])
+        expect(shown).toContain(value);
+      await page.fill('#transfer-sid', '');
     });
 
     test('without the config.json npm start writes (as on a deployed Service), it does nothing', async () => {
@@ -318,6 +374,24 @@ describe('npm start on the emulator', () => {
       // Text, badges, rules and tables: a blank or failed card is one flat colour.
       expect(ink.inkShare).toBeGreaterThan(0.03);
       expect(ink.colours).toBeGreaterThan(50);
+    });
+
+    test('a TransferSid goes with the request: one that is not the interaction’s shows no transfer and its warning, a malformed one the 400', async () => {
+      await page.fill('#transfer-sid', `UX${'0'.repeat(32)}`);
+      await enrichAndWait();
+      const payload = JSON.parse((await page.locator('#raw').textContent())!);
+      assertMatchesSchema('payload', payload);
+      expect(payload.transfer).toBeNull();
+      expect(payload.meta.warnings.map((warning: any) => warning.code)).toContain('transfer_not_found');
+      await expect(page.locator('#transfer').textContent()).resolves.toContain('Not this interaction’s transfer');
+      await expect(page.locator('#warnings').textContent()).resolves.toContain('transfer_not_found');
+
+      await page.fill('#transfer-sid', 'UX-not-a-sid');
+      await enrichAndWait();
+      await expect(page.locator('#status').textContent()).resolves.toMatch(/^400 /);
+      await expect(field('error.code')).resolves.toBe('invalid_request');
+      await expect(page.locator('#card').textContent()).resolves.toContain('Parameter: TransferSid');
+      await page.fill('#transfer-sid', '');
     });
 
     test('a pasted SID, called as a Flex plugin with a token the emulator minted, shows that interaction', async () => {

@@ -5,7 +5,7 @@
  * without config.json the page does nothing.
  */
 import type { ErrorEnvelope } from '../../core/errors';
-import type { ChannelSummary, ConversationParticipant, EnrichedInteraction } from '../../core/payload';
+import type { ChannelSummary, ConversationParticipant, EnrichedInteraction, Reservation, Transfer } from '../../core/payload';
 
 interface ConsoleConfig {
   /** The local Twilio API emulator, or null when the functions run against Twilio itself. */
@@ -65,29 +65,99 @@ function typedSid(type: string | null, sid: string | null): HTMLElement {
   return h('div', { class: 'typed' }, badge(type), h('code', {}, text(sid)));
 }
 
-/** One row per participant; the channel's cells span its participants' rows. */
-function channelRows(channel: ChannelSummary): HTMLElement[] {
-  const participants = channel.participants ?? [];
-  const span = { rowspan: String(Math.max(participants.length, 1)) };
-  const channelCells = [h('td', span, typedSid(channel.type, channel.sid)), h('td', span, badge(channel.status))];
-  if (participants.length === 0) {
-    const none = channel.participants === undefined ? 'not included: tick participants' : 'none';
-    return [h('tr', {}, ...channelCells, h('td', { colspan: '2', class: 'hint' }, none))];
+const sidCell = (sid: string | null): HTMLElement => h('td', {}, h('code', {}, text(sid)));
+
+/**
+ * One row per item of a channel's list (its participants or its invites), the channel's cells spanning
+ * them; a channel whose list is empty, absent or unreadable gets one row that says which.
+ */
+function channelRows<T>(
+  channelCells: (span: Record<string, string>) => HTMLElement[],
+  items: T[] | null | undefined,
+  itemCells: (item: T) => HTMLElement[],
+  absent: { columns: number; hint: string },
+): HTMLElement[] {
+  const list = items ?? [];
+  const leading = channelCells({ rowspan: String(Math.max(list.length, 1)) });
+  if (list.length === 0) {
+    const why = items === undefined ? absent.hint : items === null ? 'could not be read (see the warnings)' : 'none';
+    return [h('tr', {}, ...leading, h('td', { colspan: String(absent.columns), class: 'hint' }, why))];
   }
-  return participants.map((participant, index) => {
-    const routing = (participant.routingProperties ?? {}) as { worker_sid?: string };
-    const cells = [h('td', {}, typedSid(participant.type, participant.sid)), h('td', {}, h('code', {}, text(routing.worker_sid)))];
-    return h('tr', {}, ...(index === 0 ? channelCells : []), ...cells);
-  });
+  return list.map((item, index) => h('tr', {}, ...(index === 0 ? leading : []), ...itemCells(item)));
 }
 
-function channelsSection(payload: EnrichedInteraction): HTMLElement {
+function participantRows(channel: ChannelSummary): HTMLElement[] {
+  return channelRows(
+    (span) => [h('td', span, typedSid(channel.type, channel.sid)), h('td', span, badge(channel.status))],
+    channel.participants,
+    (participant) => [
+      h('td', {}, typedSid(participant.type, participant.sid)),
+      sidCell(participant.workerSid),
+      sidCell(participant.taskSid),
+    ],
+    { columns: 3, hint: 'not included: tick participants' },
+  );
+}
+
+/** An invite's task carries its status as the badge, as a participant carries its type. */
+function inviteRows(channel: ChannelSummary): HTMLElement[] {
+  return channelRows(
+    (span) => [h('td', span, typedSid(channel.type, channel.sid))],
+    channel.invites,
+    (invite) => [
+      sidCell(invite.sid),
+      h('td', {}, text(invite.queueName)),
+      h('td', {}, text(invite.workflowName)),
+      h('td', {}, typedSid(invite.assignmentStatus, invite.taskSid)),
+    ],
+    { columns: 4, hint: 'not included: tick invites' },
+  );
+}
+
+function channelsSection({ channels }: EnrichedInteraction): HTMLElement[] {
   const title = 'Channels and participants';
-  if (payload.channels === undefined)
-    return section(title, 'channels', h('p', { class: 'hint' }, 'Not included: tick channels or participants.'));
-  if (payload.channels === null) return section(title, 'channels', h('p', { class: 'hint' }, 'Could not be read (see the warnings).'));
-  const rows = payload.channels.flatMap(channelRows);
-  return section(title, 'channels', table(['Channel', 'Status', 'Participant', 'Worker'], rows, { id: 'participants' }));
+  if (channels === undefined)
+    return [section(title, 'channels', h('p', { class: 'hint' }, 'Not included: tick channels, participants or invites.'))];
+  if (channels === null) return [section(title, 'channels', h('p', { class: 'hint' }, 'Could not be read (see the warnings).'))];
+  const participantHeadings = ['Channel', 'Status', 'Participant', 'Worker', 'Task'];
+  const inviteHeadings = ['Channel', 'Invite', 'Queue', 'Workflow', 'Task'];
+  return [
+    section(title, 'channels', table(participantHeadings, channels.flatMap(participantRows), { id: 'participants' })),
+    section('Invites', 'channel-invites', table(inviteHeadings, channels.flatMap(inviteRows), { id: 'invites' })),
+  ];
+}
+
+function reservationFacts(reservation: Reservation | null): HTMLElement {
+  if (!reservation) return h('dl', {}, fact('Reservation', 'reservation', 'none'));
+  return h(
+    'dl',
+    {},
+    fact('Reservation', 'reservation.status', reservation.status),
+    fact('Reserved for', 'reservation.workerSid', reservation.workerSid),
+    fact('Reservation SID', 'reservation.sid', reservation.sid),
+  );
+}
+
+/** Shown only when the request named a TransferSid. */
+function transferSection(transfer: Transfer | null | undefined): HTMLElement[] {
+  if (transfer === undefined) return [];
+  const facts = transfer
+    ? h(
+        'dl',
+        { class: 'inline' },
+        fact('Type', 'transfer.type', transfer.type),
+        fact('Status', 'transfer.status', transfer.status),
+        fact('From', 'transfer.fromParticipantSid', transfer.fromParticipantSid),
+        fact('To', 'transfer.to', transfer.to),
+        fact('SID', 'transfer.sid', transfer.sid),
+        fact('Channel', 'transfer.channelSid', transfer.channelSid),
+        fact('Note', 'transfer.noteSid', transfer.noteSid),
+        fact('Summary', 'transfer.summarySid', transfer.summarySid),
+        fact('Created', 'transfer.dateCreated', transfer.dateCreated),
+        fact('Updated', 'transfer.dateUpdated', transfer.dateUpdated),
+      )
+    : h('p', { class: 'hint' }, 'Not this interaction’s transfer, or it could not be read (see the warnings).');
+  return [section('Transfer', 'transfer', facts)];
 }
 
 function conversationParticipantsSection(participants: ConversationParticipant[] | null | undefined): HTMLElement[] {
@@ -107,7 +177,7 @@ function conversationParticipantsSection(participants: ConversationParticipant[]
 }
 
 function renderPayload(payload: EnrichedInteraction, roundTripMs: number): HTMLElement[] {
-  const { customer, channel, task, liveTask, conversation, meta } = payload;
+  const { customer, channel, task, reservation, liveTask, conversation, meta } = payload;
   const warnings = meta.warnings.length
     ? h('ul', { class: 'warnings' }, ...meta.warnings.map((warning) => h('li', {}, h('code', {}, warning.code), ' ', warning.message)))
     : h('p', { class: 'hint' }, 'None.');
@@ -129,7 +199,7 @@ function renderPayload(payload: EnrichedInteraction, roundTripMs: number): HTMLE
       ),
       section('Channel', 'channel', h('dl', {}, fact('Type', 'channel.type', channel.type), fact('SID', 'channel.sid', channel.sid))),
       section(
-        'Queue and task',
+        'Queue, task and reservation',
         'task',
         task
           ? h(
@@ -144,6 +214,7 @@ function renderPayload(payload: EnrichedInteraction, roundTripMs: number): HTMLE
               liveTask ? fact('Status now', 'liveTask.assignmentStatus', liveTask.assignmentStatus) : null,
             )
           : h('p', { class: 'hint' }, 'No routing properties: the interaction has no task.'),
+        reservationFacts(reservation),
       ),
       section(
         'Conversation',
@@ -159,7 +230,8 @@ function renderPayload(payload: EnrichedInteraction, roundTripMs: number): HTMLE
         ),
       ),
     ),
-    channelsSection(payload),
+    ...transferSection(payload.transfer),
+    ...channelsSection(payload),
     ...conversationParticipantsSection(conversation.participants),
     section('Warnings', 'warnings', warnings),
     section(
@@ -239,26 +311,29 @@ async function signature(path: string, params: Record<string, string>): Promise<
 async function requestFor(
   caller: Caller,
   sid: string,
-  include: string,
+  options: Record<string, string>,
   config: ConsoleConfig,
 ): Promise<{ path: string; init: RequestInit }> {
-  const withInclude = (fields: Record<string, string>) => (include ? { ...fields, include } : fields);
+  const withOptions = (fields: Record<string, string>) => ({ ...fields, ...options });
   if (caller === 'flex') {
-    const body = withInclude({ Token: await flexToken(config), InteractionSid: sid });
+    const body = withOptions({ Token: await flexToken(config), InteractionSid: sid });
     return { path: '/interaction', init: { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) } };
   }
   const fields =
     caller === 'webhook'
-      ? withInclude({ EventType: 'task.created', TaskAttributes: JSON.stringify({ flexInteractionSid: sid }) })
-      : withInclude({ InteractionSid: sid });
+      ? withOptions({ EventType: 'task.created', TaskAttributes: JSON.stringify({ flexInteractionSid: sid }) })
+      : withOptions({ InteractionSid: sid });
   const path = caller === 'webhook' ? '/webhooks/interaction' : '/studio/interaction';
   const headers = { 'X-Twilio-Signature': await signature(path, fields) };
   return { path, init: { method: 'POST', headers, body: new URLSearchParams(fields) } };
 }
 
-function chosenInclude(): string {
+/** The optional parameters the form sets: include and TransferSid, each only when chosen. */
+function chosenOptions(): Record<string, string> {
   const ticked = [...document.querySelectorAll<HTMLInputElement>('input[name="include"]:checked')].map((box) => box.value);
-  return ticked.includes('all') ? 'all' : ticked.join(',');
+  const include = ticked.includes('all') ? 'all' : ticked.join(',');
+  const transferSid = byId<HTMLInputElement>('transfer-sid').value.trim();
+  return { ...(include && { include }), ...(transferSid && { TransferSid: transferSid }) };
 }
 
 function chosenCaller(): Caller {
@@ -275,7 +350,7 @@ async function enrich(config: ConsoleConfig): Promise<void> {
   status.textContent = 'Calling…';
   try {
     const caller = chosenCaller();
-    const { path, init } = await requestFor(caller, byId<HTMLInputElement>('sid').value.trim(), chosenInclude(), config);
+    const { path, init } = await requestFor(caller, byId<HTMLInputElement>('sid').value.trim(), chosenOptions(), config);
     const started = performance.now();
     const response = await fetch(path, init);
     const body: unknown = await response.json().catch(() => null);
