@@ -26,7 +26,8 @@ export function byteSize(value: unknown): number {
  */
 export function jsonSizeBound(value: unknown): number {
   if (typeof value === 'string') return 2 + 6 * value.length;
-  if (typeof value === 'number') return 24;
+  // The longest a number serializes: 17 significant digits in fixed notation down to 1e-6, as -0.0000012345678901234567 (25).
+  if (typeof value === 'number') return 25;
   if (typeof value !== 'object' || value === null) return 5;
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return byteSize(value);
   let size = 2;

@@ -170,7 +170,9 @@ test('the quick size bound is never below the real size, so a payload it lets th
         byteSize({ text, list: [text, -1.7976931348623157e308, null] }),
       );
     }),
-    { numRuns: 500 },
+    { numRuns: 500, examples: [[-0.0000010668838738227762, '']] },
   );
+  // Fixed notation down to 1e-6 makes the longest numbers: 25 characters.
+  expect(jsonSizeBound(-0.0000010668838738227762)).toBeGreaterThanOrEqual(byteSize(-0.0000010668838738227762));
   expect(jsonSizeBound({ at: new Date(0) })).toBeGreaterThanOrEqual(byteSize({ at: new Date(0) }));
 });
