@@ -2,7 +2,7 @@ import { page } from '../paging';
 import { channelJson, interactionJson, inviteJson, participantJson, transferJson } from '../representations';
 import { CHANNEL_TYPES, isRecord, PARTICIPANT_TYPES, TRANSFER_STATUSES, TRANSFER_TYPES, type InteractionInput, type Store } from '../store';
 import { errors } from '../twilio-error';
-import { formEnum, formJsonObject, formString, type ApiRoute } from './route';
+import { bodyText, formEnum, formJsonObject, formString, onlyFields, type ApiRoute } from './route';
 
 const INTERACTION = '/v1/Interactions/:Sid';
 const CHANNELS = '/v1/Interactions/:InteractionSid/Channels';
@@ -164,11 +164,11 @@ export const flexRoutes: ApiRoute[] = [
     sids: { InteractionSid: 'KD', ChannelSid: 'UO' },
     handle: ({ params, path, body }, store) => {
       const channel = channelOf(store, params, path);
-      onlyKeys(body, ['type', 'from', 'to']);
-      const type = jsonEnum(body, 'type', TRANSFER_TYPES);
+      onlyFields(body, ['type', 'from', 'to']);
+      const type = formEnum(body, 'type', TRANSFER_TYPES);
       if (type === undefined) throw errors.missingParameter('type');
-      const from = jsonText(body, 'from');
-      const to = jsonText(body, 'to');
+      const from = bodyText(body, 'from');
+      const to = bodyText(body, 'to');
       if (from !== undefined && !store.participantsOf(channel.sid).some((p) => p.sid === from))
         throw errors.invalidParameter('from', `participant ${from} is not on channel ${channel.sid}`);
       const transfer = store.addTransfer(channel, { type, from: from ?? null, to: to ?? null });
@@ -193,34 +193,13 @@ export const flexRoutes: ApiRoute[] = [
     sids: { InteractionSid: 'KD', ChannelSid: 'UO', Sid: 'UX' },
     handle: ({ params, path, body }, store) => {
       const transfer = store.transfer(params.InteractionSid!, params.ChannelSid!, params.Sid!, path);
-      onlyKeys(body, ['status', 'to']);
-      const status = jsonEnum(body, 'status', TRANSFER_STATUSES);
-      const to = jsonText(body, 'to');
+      onlyFields(body, ['status', 'to']);
+      const status = formEnum(body, 'status', TRANSFER_STATUSES);
+      const to = bodyText(body, 'to');
       return { body: transferJson(store, store.updateTransfer(transfer, { ...(status ? { status } : {}), ...(to ? { to } : {}) })) };
     },
   },
 ];
-
-function onlyKeys(body: Record<string, unknown>, known: readonly string[]): void {
-  const unknown = Object.keys(body).find((key) => !known.includes(key));
-  if (unknown !== undefined) throw errors.invalidParameter(unknown, `is not one of ${known.join(', ')}`);
-}
-
-/** A field of a JSON body that must be one of `values` when present. */
-function jsonEnum<T extends string>(body: Record<string, unknown>, name: string, values: readonly T[]): T | undefined {
-  const value = body[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !(values as readonly string[]).includes(value))
-    throw errors.invalidParameter(name, `must be one of ${values.join(', ')}`);
-  return value as T;
-}
-
-function jsonText(body: Record<string, unknown>, name: string): string | undefined {
-  const value = body[name];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || value === '' || value.length > 256) throw errors.invalidParameter(name, 'must be a non-empty string');
-  return value;
-}
 
 function channelOf(store: Store, params: Record<string, string>, path: string) {
   return store.channel(params.InteractionSid!, params.ChannelSid ?? params.Sid!, path);

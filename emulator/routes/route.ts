@@ -86,6 +86,20 @@ export function formEnum<T extends string>(body: Record<string, unknown>, name: 
   return value as T;
 }
 
+/** A body with no field but `known`: a body the emulator cannot read is refused, not guessed at. */
+export function onlyFields(body: Record<string, unknown>, known: readonly string[]): void {
+  const unknown = Object.keys(body).find((key) => !known.includes(key));
+  if (unknown !== undefined) throw errors.invalidParameter(unknown, `is not one of ${known.join(', ')}`);
+}
+
+/** A JSON body's text field: absent or null is undefined; anything else must be 1 to 256 characters. */
+export function bodyText(body: Record<string, unknown>, name: string): string | undefined {
+  if (body[name] === null) return undefined;
+  const value = formString(body, name);
+  if (value === '' || (value?.length ?? 0) > 256) throw errors.invalidParameter(name, 'must be a non-empty string');
+  return value;
+}
+
 export function formInteger(body: Record<string, unknown>, name: string): number | undefined {
   const value = formString(body, name);
   if (value === undefined) return undefined;

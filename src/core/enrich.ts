@@ -78,10 +78,7 @@ export function describeInteraction(interaction: InteractionResource): Described
     ? {
         sid: sidOrNull('task', properties.sid),
         workspaceSid: sidOrNull('workspace', properties.workspace_sid),
-        workflowSid: text(properties.workflow_sid),
-        workflowName: text(properties.workflow_name),
-        queueSid: text(properties.queue_sid) ?? text(properties.task_queue_sid),
-        queueName: text(properties.queue_name) ?? text(properties.task_queue_friendly_name),
+        ...routedBy(properties),
         taskChannelSid: text(properties.task_channel_sid),
         taskChannel: text(properties.task_channel_unique_name),
         assignmentStatus: text(properties.assignment_status),
@@ -283,11 +280,18 @@ function channelInvite(invite: InviteResource): ChannelInvite {
   return {
     sid: invite.sid,
     taskSid: sidOrNull('task', properties.sid),
-    queueSid: text(properties.queue_sid) ?? text(properties.task_queue_sid),
-    queueName: text(properties.queue_name) ?? text(properties.task_queue_friendly_name),
+    ...routedBy(properties),
+    assignmentStatus: text(properties.assignment_status),
+  };
+}
+
+/** Where a task's routing properties send it: its workflow and queue, under either of the names Twilio uses. */
+function routedBy(properties: Json): Pick<ChannelInvite, 'workflowSid' | 'workflowName' | 'queueSid' | 'queueName'> {
+  return {
     workflowSid: text(properties.workflow_sid),
     workflowName: text(properties.workflow_name),
-    assignmentStatus: text(properties.assignment_status),
+    queueSid: text(properties.queue_sid) ?? text(properties.task_queue_sid),
+    queueName: text(properties.queue_name) ?? text(properties.task_queue_friendly_name),
   };
 }
 
