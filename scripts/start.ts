@@ -132,10 +132,16 @@ function readOptions(): StartOptions {
   };
 }
 
-/** util.parseEnv arrived in Node.js 20.12 (tsx, which runs this file, needs 20.6 or 18.19). */
+/** The oldest Node.js that package.json's `engines` accepts (a test keeps the two equal); util.parseEnv needs 20.12. */
+export const OLDEST_NODE = '20.19';
+
 function checkNode(): void {
-  if (typeof util.parseEnv !== 'function')
-    throw new StartError(`npm start needs Node.js 20.12 or later; this is ${process.version}. Install a newer Node.js, then \`npm ci\`.`);
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  const [oldestMajor, oldestMinor] = OLDEST_NODE.split('.').map(Number) as [number, number];
+  if (major < oldestMajor || (major === oldestMajor && minor < oldestMinor) || typeof util.parseEnv !== 'function')
+    throw new StartError(
+      `npm start needs Node.js ${OLDEST_NODE} or later; this is ${process.version}. Install a newer Node.js, then \`npm ci\`.`,
+    );
 }
 
 function checkInstalled(): void {
