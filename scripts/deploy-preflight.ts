@@ -3,15 +3,15 @@ import path from 'node:path';
 import { DEFAULT_API_KEY, DEFAULT_AUTH_TOKEN } from '../emulator/server';
 import { readSeedFile } from '../emulator/seed';
 import { ACCEPTED_RUNTIME_HANDLER_VERSIONS, SUPPORTED_RUNTIMES } from '../emulator/serverless/build-rules';
-import { parseConfig } from '../src/core/config';
+import { parseConfig, SETTINGS } from '../src/core/config';
 
 /**
  * What `npm run deploy` checks before `twilio-run deploy` uploads anything:
  * that Twilio would accept the build (an exact runtime-handler version from
  * its list, a runtime it builds on), and that nothing meant for local runs
- * goes up (the emulator switch, the emulator's placeholder credentials). The
- * variables checked are exactly the ones twilio-run would upload: read with
- * its own .env reader and filter.
+ * goes up (the emulator switch, the emulator's placeholder credentials, a
+ * secret the functions never read). The variables checked are exactly the
+ * ones twilio-run would upload: read with its own .env reader and filter.
  */
 
 /** Settings that only make sense locally: deployed, they would send the account's credentials elsewhere. */
@@ -69,6 +69,24 @@ export function readDeployArguments(argv: string[]): DeployArguments {
   return read;
 }
 
+/**
+ * Whether a setting's name looks like it holds a secret: one of its words (split at `_`, `-` and camelCase, in any
+ * case) holds SECRET, TOKEN, PASSWORD, PASSWD or CREDENTIAL, or is KEY, KEYS, APIKEY, PASS, PWD or AUTH. The short
+ * ones count as whole words only, so WEBHOOK_WRITE_BACK_KEY looks like one but MONKEY_MODE and AUTHOR do not.
+ */
+export function looksLikeSecret(name: string): boolean {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase()
+    .split(/[^A-Z0-9]+/);
+  return words.some((word) => /SECRET|TOKEN|PASSW(OR)?D|CREDENTIAL/.test(word) || /^((API)?KEYS?|PASS|PWD|AUTH)$/.test(word));
+}
+
+/** The variables to upload that look like secrets and that no function reads (see SETTINGS): they have no reason to go up. */
+export function unreadSecrets(variables: Record<string, string>): string[] {
+  return Object.keys(variables).filter((name) => !(name in SETTINGS) && looksLikeSecret(name));
+}
+
 type EnvReader = {
   readLocalEnvFile(flags: object): Promise<{ localEnv: Record<string, string>; envPath: string }>;
   filterEnvVariablesForDeploy(env: Record<string, string>): Record<string, string>;
@@ -115,6 +133,16 @@ export async function planDeploy(root: string, args: DeployArguments, options: {
         'deployed, the functions would send the account credentials to that address. Remove it from the file you deploy ' +
         '(keep local settings in .env and deploy with --environment <stage> and a .env.<stage>).',
     );
+  const secrets = unreadSecrets(variables);
+  if (secrets.length > 0) {
+    const [them, look] = secrets.length === 1 ? ['it', 'looks like a secret'] : ['them', 'look like secrets'];
+    problems.push(
+      `${path.relative(root, envPath)} sets ${secrets.join(', ')}, which ${look} the functions never read: twilio-run would ` +
+        `upload ${them} as Service variables, which anyone who can open the Service in the Console can read. Remove ${them} ` +
+        'from the file you deploy: the deploy itself takes its credentials from ACCOUNT_SID and AUTH_TOKEN, which are never ' +
+        'uploaded, or from --username and --password; a setting a function reads is declared in SETTINGS (src/core/config.ts).',
+    );
+  }
   const placeholders = emulatorPlaceholders();
   const placeholderKeys = Object.entries(variables)
     .filter(([, value]) => placeholders.has(value))

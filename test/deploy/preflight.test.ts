@@ -3,7 +3,8 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEFAULT_API_KEY, DEFAULT_AUTH_TOKEN } from '../../emulator/server';
-import { planDeploy, readDeployArguments } from '../../scripts/deploy-preflight';
+import { looksLikeSecret, planDeploy, readDeployArguments, unreadSecrets } from '../../scripts/deploy-preflight';
+import { SECRET_VARIABLES, SETTINGS } from '../../src/core/config';
 
 /**
  * `npm run deploy` stops before uploading when Twilio would refuse the build
@@ -55,6 +56,40 @@ test("the emulator's placeholder credentials stop a deploy, as credentials or as
   expect(deploy.problems.join('\n')).toMatch(/API_SECRET hold the local emulator's placeholder/);
   expect(deploy.problems.join('\n')).toMatch(/deploy credentials are the local emulator's placeholders/);
   expect((await plan(project({ '.env': emulatorAccount }), [], true)).problems).toEqual([]);
+});
+
+test('a stage file that still holds API_SECRET and TWILIO_API_SECRET stops the deploy, naming them, never their values', async () => {
+  const dir = project({
+    '.env.stage': { ...REAL_ACCOUNT, LOG_LEVEL: 'warn', API_SECRET: 'left-over-api-secret-1', TWILIO_API_SECRET: 'left-over-api-secret-2' },
+  });
+  const { problems, variables } = await plan(dir, ['--environment', 'stage']);
+  expect(Object.keys(variables)).toEqual(['LOG_LEVEL', 'API_SECRET', 'TWILIO_API_SECRET']);
+  expect(problems).toHaveLength(1);
+  expect(problems[0]).toMatch(
+    /^\.env\.stage sets API_SECRET, TWILIO_API_SECRET, which look like secrets the functions never read: .*Remove them/,
+  );
+  expect(problems[0]).not.toMatch(/left-over/);
+});
+
+test('the secret-looking names: SECRET, TOKEN, PASSWORD or CREDENTIAL in a word, or KEY, PASS, PWD or AUTH as one', () => {
+  const secretLooking = [
+    ...['API_SECRET', 'TWILIO_AUTH_TOKEN', 'SENDGRID_API_KEY', 'stripeApiKey', 'APIKEY', 'SIGNING_KEYS', 'client-secret'],
+    ...['DB_PASSWORD', 'SMTP_PASSWD', 'DB_PASS', 'MYSQL_PWD', 'BASIC_AUTH', 'GOOGLE_CREDENTIALS'],
+  ];
+  const notSecretLooking = ['LOG_LEVEL', 'MONKEY_MODE', 'KEYBOARD_LAYOUT', 'AUTHOR', 'PASSENGER_LIMIT', 'WORKSPACE_SID', 'TASK_QUEUE'];
+  expect(secretLooking.filter((name) => !looksLikeSecret(name))).toEqual([]);
+  expect(notSecretLooking.filter(looksLikeSecret)).toEqual([]);
+});
+
+test('the settings the functions read pass even when they look secret; the secrets they only redact do not', () => {
+  const settings = Object.fromEntries(Object.keys(SETTINGS).map((name) => [name, 'x']));
+  expect(Object.keys(settings).filter(looksLikeSecret)).toEqual(
+    expect.arrayContaining(['WEBHOOK_WRITE_BACK_KEY', 'FLEX_TOKEN_CACHE_TTL_MS']),
+  );
+  expect(unreadSecrets(settings)).toEqual([]);
+  // The functions never read these to call Twilio (only ACCOUNT_SID and AUTH_TOKEN, which twilio-run never uploads).
+  const redacted = Object.fromEntries(SECRET_VARIABLES.map((name) => [name, 'x']));
+  expect(unreadSecrets(redacted)).toEqual(SECRET_VARIABLES);
 });
 
 test('--environment stage deploys .env.stage, and never falls back to the local .env', async () => {
