@@ -1,15 +1,22 @@
-// npm run build: bundles every src/functions/**/*.ts into dist/functions/**/*.js with esbuild,
-// copies src/assets to dist/assets (bundling its TypeScript for the browser), then type-checks the
-// whole project with tsc (esbuild does not).
+// npm run build [-- --quiet] [-- --no-typecheck]: bundles every src/functions/**/*.ts into
+// dist/functions/**/*.js with esbuild, copies src/assets to dist/assets (bundling its TypeScript for the
+// browser), then type-checks the whole project with tsc (esbuild does not). buildProject() builds the
+// same into another folder (npm run deploy:rehearse uses its own, and leaves dist/ to npm start).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(__dirname, '..');
-const quiet = process.argv.includes('--quiet');
-const skipTypes = process.argv.includes('--no-typecheck');
-const say = (line: string) => quiet || console.log(line);
+
+export interface BuildOptions {
+  /** The folder the build replaces: functions/ and assets/ inside it. */
+  outDir: string;
+  /** Only warnings and errors are printed. */
+  quiet: boolean;
+  /** tsc checks the whole project after the bundles are written. */
+  typecheck: boolean;
+}
 
 function filesUnder(dir: string, test: (name: string) => boolean): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
@@ -23,14 +30,16 @@ function runtimeDependencies(): string[] {
   return Object.keys(manifest.dependencies);
 }
 
-async function main(): Promise<void> {
+/** Builds the functions and the assets into `outDir`; rejects when esbuild or the type check fails. */
+export async function buildProject({ outDir, quiet, typecheck }: BuildOptions): Promise<void> {
+  const say = (line: string) => quiet || console.log(line);
   const started = Date.now();
-  rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+  rmSync(outDir, { recursive: true, force: true });
 
   const entryPoints = filesUnder(path.join(root, 'src/functions'), (name) => name.endsWith('.ts'));
   const result = await build({
     entryPoints,
-    outdir: path.join(root, 'dist/functions'),
+    outdir: path.join(outDir, 'functions'),
     outbase: path.join(root, 'src/functions'),
     bundle: true,
     platform: 'node',
@@ -55,11 +64,11 @@ async function main(): Promise<void> {
 
   const assets = path.join(root, 'src/assets');
   if (existsSync(assets)) {
-    cpSync(assets, path.join(root, 'dist/assets'), { recursive: true, filter: (source) => !source.endsWith('.ts') });
+    cpSync(assets, path.join(outDir, 'assets'), { recursive: true, filter: (source) => !source.endsWith('.ts') });
     // TypeScript among the assets (the local console's script) is bundled for the browser.
     await build({
       entryPoints: filesUnder(assets, (name) => name.endsWith('.ts')),
-      outdir: path.join(root, 'dist/assets'),
+      outdir: path.join(outDir, 'assets'),
       outbase: assets,
       bundle: true,
       platform: 'browser',
@@ -71,20 +80,23 @@ async function main(): Promise<void> {
   }
   say(`bundled ${entryPoints.length} functions in ${Date.now() - started} ms`);
 
-  if (!skipTypes) {
+  if (typecheck) {
     const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', root, '--noEmit'], {
       stdio: 'inherit',
     });
-    if (tsc.status !== 0) {
-      console.error('type check failed');
-      process.exit(1);
-    }
+    if (tsc.status !== 0) throw new Error('type check failed');
     say('type check passed');
   }
 }
 
-main().catch((error: unknown) => {
-  // esbuild has printed what failed; its error only says how many.
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
-});
+if (require.main === module) {
+  buildProject({
+    outDir: path.join(root, 'dist'),
+    quiet: process.argv.includes('--quiet'),
+    typecheck: !process.argv.includes('--no-typecheck'),
+  }).catch((error: unknown) => {
+    // esbuild has printed what failed; its error only says how many; tsc has printed its errors.
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}

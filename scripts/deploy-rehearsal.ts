@@ -1,11 +1,14 @@
 // npm run deploy:rehearse [-- <options>] [-- <deploy flags>]: the real `npm run deploy` (its checks, then
 // `twilio-run deploy`) sent to the local emulator instead of Twilio, then what the emulator now has deployed.
+// It builds into a folder of its own, .build/rehearsal/, and deploys from there: dist/ is npm start's, and
+// rebuilding it under a running npm start would take its console away.
 //
 //   --emulator <url>   deploy to an emulator already running (npm start's, or npm run emulator's); a second
 //                      rehearsal then redeploys to the same Service, as .twiliodeployinfo names it. Without it,
 //                      a fresh emulator is started for this rehearsal and stopped after it.
 //   --api-key          deploy with the emulator's API key and secret, as CI would with its own, instead of
 //                      the account SID and auth token
+//   --no-typecheck     build without tsc's check (when it has just passed)
 //
 // Every other flag goes to npm run deploy (--environment, --env, --cwd, ...).
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,11 +16,14 @@ import path from 'node:path';
 import { DEFAULT_API_KEY, DEFAULT_AUTH_TOKEN, startEmulator } from '../emulator/server';
 import { readSeedFile } from '../emulator/seed';
 import { checkApiBaseUrl } from '../src/core/twilio/api-base-url';
+import { buildProject } from './build';
 import { deploy } from './deploy';
 import { readDeployArguments } from './deploy-preflight';
 
 const ROOT = path.resolve(__dirname, '..');
 const PRELOAD = path.join(ROOT, 'emulator/deploy-rehearsal/route-to-emulator.ts');
+/** The rehearsal's build, apart from dist/ (git-ignored with the rest of .build/). */
+export const REHEARSAL_BUILD = path.join(ROOT, '.build/rehearsal');
 
 /** The emulator's view of what is deployed (GET /__emulator/serverless/services). */
 export interface DeployedService {
@@ -79,7 +85,12 @@ async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   const given = takeOption(argv, '--emulator', true);
   const useApiKey = takeOption(argv, '--api-key', false) === true;
+  const typecheck = takeOption(argv, '--no-typecheck', false) !== true;
   const cwd = path.resolve(readDeployArguments(argv).cwd ?? ROOT);
+
+  await buildProject({ outDir: REHEARSAL_BUILD, quiet: false, typecheck });
+  // twilio-run looks for these folders under --cwd.
+  const folders = ['functions', 'assets'].flatMap((kind) => [`--${kind}-folder`, path.relative(cwd, path.join(REHEARSAL_BUILD, kind))]);
 
   let emulatorUrl: string;
   let close = async () => undefined as void;
@@ -102,7 +113,7 @@ async function main(): Promise<number> {
     ? ['--username', DEFAULT_API_KEY.sid, '--password', DEFAULT_API_KEY.secret]
     : ['--username', readSeedFile().accountSid, '--password', DEFAULT_AUTH_TOKEN];
   try {
-    const code = await deploy([...argv, ...credentials], {
+    const code = await deploy([...argv, ...credentials, ...folders], {
       nodeArgs: ['--require', require.resolve('tsx/cjs'), '--require', PRELOAD],
       env: { DEPLOY_REHEARSAL_URL: emulatorUrl },
     });

@@ -1,15 +1,16 @@
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startTestEmulator, type TestEmulator } from '../../harness';
-import type { DeployedService } from '../../scripts/deploy-rehearsal';
+import { REHEARSAL_BUILD, type DeployedService } from '../../scripts/deploy-rehearsal';
 
 /**
  * `npm run deploy:rehearse`: the real `npm run deploy` (its checks, then the
  * real `twilio-run deploy`) against the emulator's Serverless API, on a copy
- * of the project with the dist/ that `npm test` built. What the emulator then
- * has deployed is what Twilio would have.
+ * of the project's settings, from the rehearsal's own build (.build/rehearsal/,
+ * type-checked already by `npm test`'s build). What the emulator then has
+ * deployed is what Twilio would have.
  */
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -28,10 +29,9 @@ beforeAll(async () => {
 });
 afterAll(() => emulator.close());
 
-/** What twilio-run deploy reads: package.json, .twilioserverlessrc, dist/, and a src/ its structure check looks for. */
+/** What twilio-run deploy reads besides the build: package.json, .twilioserverlessrc, and a src/ its structure check looks for. */
 function copyProject(into: string): void {
-  for (const file of ['package.json', '.twilioserverlessrc', 'dist'])
-    cpSync(path.join(ROOT, file), path.join(into, file), { recursive: true });
+  for (const file of ['package.json', '.twilioserverlessrc']) cpSync(path.join(ROOT, file), path.join(into, file));
   mkdirSync(path.join(into, 'src'));
 }
 
@@ -47,7 +47,8 @@ function run(script: string, args: string[], nodeArgs: string[] = [TSX]): Promis
   });
 }
 
-const rehearse = (...args: string[]) => run('scripts/deploy-rehearsal.ts', ['--emulator', emulator.url, '--cwd', project, ...args]);
+const rehearse = (...args: string[]) =>
+  run('scripts/deploy-rehearsal.ts', ['--emulator', emulator.url, '--cwd', project, '--no-typecheck', ...args]);
 
 async function deployed(): Promise<DeployedService[]> {
   return ((await (await fetch(`${emulator.url}/__emulator/serverless/services`)).json()) as { services: DeployedService[] }).services;
@@ -124,6 +125,7 @@ test('TWILIO_API_BASE_URL in the settings file stops the deploy before anything 
 test("a runtime handler Twilio refuses, sent anyway by twilio-run itself, fails with Twilio's 20001 and its message", async () => {
   const refused = mkdtempSync(path.join(tmpdir(), 'deploy-refused-'));
   copyProject(refused);
+  cpSync(path.join(ROOT, 'dist'), path.join(refused, 'dist'), { recursive: true });
   writeFileSync(
     path.join(refused, 'package.json'),
     JSON.stringify({ ...PKG, dependencies: { ...PKG.dependencies, '@twilio/runtime-handler': '2.1.0' } }),
@@ -144,10 +146,39 @@ test("a runtime handler Twilio refuses, sent anyway by twilio-run itself, fails 
 test('without --emulator it starts its own, deploys, shows what is deployed, and leaves no .twiliodeployinfo behind', async () => {
   const fresh = mkdtempSync(path.join(tmpdir(), 'deploy-rehearsal-own-'));
   copyProject(fresh);
-  const own = await run('scripts/deploy-rehearsal.ts', ['--cwd', fresh]);
+  const own = await run('scripts/deploy-rehearsal.ts', ['--cwd', fresh, '--no-typecheck']);
   expect(own.code).toBe(0);
   expect(own.output).toMatch(
     /Deployed on the emulator:\n.*environment dev.*\n.*on node22\n\s+public\s+\/interaction\n\s+protected\s+\/studio\/interaction\n\s+protected\s+\/webhooks\/interaction/,
   );
   expect(existsSync(path.join(fresh, '.twiliodeployinfo'))).toBe(false);
 }, 120_000);
+
+test('a rehearsal builds into .build/rehearsal/ and deploys from there: dist/, which npm start serves, is left as it was', async () => {
+  const before = buildOutputs(path.join(ROOT, 'dist'));
+  expect(before.size).toBeGreaterThan(0);
+  const started = Date.now();
+  const rehearsal = await rehearse();
+  expect(rehearsal.code).toBe(0);
+  expect(buildOutputs(path.join(ROOT, 'dist'))).toEqual(before);
+  const ownBuild = buildOutputs(REHEARSAL_BUILD);
+  expect([...ownBuild.keys()].filter((file) => file.endsWith('.js')).sort()).toEqual([
+    'interaction.js',
+    'studio/interaction.protected.js',
+    'webhooks/interaction.protected.js',
+  ]);
+  expect(Math.min(...ownBuild.values())).toBeGreaterThanOrEqual(started - 1000);
+}, 120_000);
+
+/** The bundles a build writes under `dir`/functions, each with when it was written (a rebuild writes them all again). */
+function buildOutputs(dir: string): Map<string, number> {
+  const functions = path.join(dir, 'functions');
+  return new Map(
+    readdirSync(functions, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => {
+        const file = path.join(entry.parentPath, entry.name);
+        return [path.relative(functions, file), statSync(file).mtimeMs];
+      }),
+  );
+}
