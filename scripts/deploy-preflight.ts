@@ -18,15 +18,24 @@ import { parseConfig, SETTINGS } from '../src/core/config';
 export const LOCAL_ONLY_SETTINGS = ['TWILIO_API_BASE_URL', 'TWILIO_API_BASE_URL_ALLOW_REMOTE'] as const;
 
 export interface DeployArguments {
-  /** Everything given after `npm run deploy --`, passed on to twilio-run as is (with --env added when chosen here). */
+  /**
+   * Everything given after `npm run deploy --` but this script's own flag (--prune-variables), passed on to
+   * twilio-run as is (with --env added when chosen here).
+   */
   passThrough: string[];
   env?: string;
   environment?: string;
+  production: boolean;
   cwd?: string;
   runtime?: string;
   username?: string;
   password?: string;
+  serviceSid?: string;
+  serviceName?: string;
+  region?: string;
   loadSystemEnv: boolean;
+  /** After the deploy, remove the environment's variables that the settings file no longer sets. */
+  pruneVariables: boolean;
 }
 
 export interface DeployPlan {
@@ -38,6 +47,8 @@ export interface DeployPlan {
   variables: Record<string, string>;
   runtime: string;
   runtimeHandler: string | undefined;
+  /** The credentials twilio-run deploys with, found as it finds them: the flags, else the settings file. */
+  credentials: { username: string; password: string; accountSid: string | undefined };
   /** Everything that stops the deploy, each naming what to change. */
   problems: string[];
 }
@@ -51,14 +62,27 @@ const VALUE_FLAGS = {
   '--username': 'username',
   '-u': 'username',
   '--password': 'password',
+  '--service-sid': 'serviceSid',
+  '--service-name': 'serviceName',
+  '-n': 'serviceName',
+  '--region': 'region',
 } as const;
 
-/** Reads the few twilio-run deploy flags the checks need; every argument is still passed on. */
+const PRUNE_VARIABLES = '--prune-variables';
+
+/** Reads the few twilio-run deploy flags the checks need; every argument but this script's own is passed on. */
 export function readDeployArguments(argv: string[]): DeployArguments {
-  const read: DeployArguments = { passThrough: [...argv], loadSystemEnv: false };
+  const read: DeployArguments = {
+    passThrough: argv.filter((arg) => arg !== PRUNE_VARIABLES),
+    production: false,
+    loadSystemEnv: false,
+    pruneVariables: false,
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i]!;
     if (arg === '--load-system-env') read.loadSystemEnv = true;
+    if (arg === '--production') read.production = true;
+    if (arg === PRUNE_VARIABLES) read.pruneVariables = true;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const key = VALUE_FLAGS[flag as keyof typeof VALUE_FLAGS];
     if (!key) continue;
@@ -150,9 +174,9 @@ export async function planDeploy(root: string, args: DeployArguments, options: {
   if (placeholderKeys.length > 0)
     problems.push(`${placeholderKeys.join(', ')} hold the local emulator's placeholder credentials: set the account's own or remove them.`);
 
-  const username = args.username ?? localEnv.ACCOUNT_SID;
-  const password = args.password ?? localEnv.AUTH_TOKEN;
-  if (!options.rehearsal && ((username && placeholders.has(username)) || (password && placeholders.has(password))))
+  const username = args.username || localEnv.ACCOUNT_SID || '';
+  const password = args.password || localEnv.AUTH_TOKEN || '';
+  if (!options.rehearsal && (placeholders.has(username) || placeholders.has(password)))
     problems.push(
       "The deploy credentials are the local emulator's placeholders: set your account's ACCOUNT_SID and AUTH_TOKEN " +
         '(or an API key with --username SK... --password ...) in the settings file or the flags.',
@@ -179,7 +203,16 @@ export async function planDeploy(root: string, args: DeployArguments, options: {
     );
 
   const twilioRunArgs = ['deploy', ...args.passThrough, ...(args.env === undefined && envFlag !== undefined ? ['--env', envFlag] : [])];
-  return { envFile: existsSync(envPath) ? envPath : null, twilioRunArgs, variables, runtime, runtimeHandler, problems };
+  const accountSid = [username, localEnv.ACCOUNT_SID].find((sid) => sid?.startsWith('AC'));
+  return {
+    envFile: existsSync(envPath) ? envPath : null,
+    twilioRunArgs,
+    variables,
+    runtime,
+    runtimeHandler,
+    credentials: { username, password, accountSid },
+    problems,
+  };
 }
 
 function readRuntime(root: string): string {

@@ -83,6 +83,7 @@ export function describeDeployed(services: DeployedService[]): string {
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
+  const command = ['npm', 'run', 'deploy:rehearse', '--', ...argv];
   const given = takeOption(argv, '--emulator', true);
   const useApiKey = takeOption(argv, '--api-key', false) === true;
   const typecheck = takeOption(argv, '--no-typecheck', false) !== true;
@@ -116,6 +117,8 @@ async function main(): Promise<number> {
     const code = await deploy([...argv, ...credentials, ...folders], {
       nodeArgs: ['--require', require.resolve('tsx/cjs'), '--require', PRELOAD],
       env: { DEPLOY_REHEARSAL_URL: emulatorUrl },
+      emulatorUrl,
+      command,
     });
     const { services } = (await (await fetch(`${emulatorUrl}/__emulator/serverless/services`)).json()) as { services: DeployedService[] };
     if (code === 0) console.log(`\nDeployed on the emulator:\n${describeDeployed(services)}`);

@@ -3,9 +3,14 @@
 //   npm run deploy                                  settings from .env
 //   npm run deploy -- --environment stage           settings from .env.stage, to the "stage" environment
 //   npm run deploy -- --username SK... --password … an API key and secret instead of the account's auth token
+//   npm run deploy -- --prune-variables             then remove the environment's variables the file no longer sets
+// After the deploy, it names the environment's variables that the settings file no longer sets
+// (scripts/deploy-variables.ts).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { planDeploy, readDeployArguments } from './deploy-preflight';
+import { redirectedTwilioClient } from '../harness';
+import { planDeploy, readDeployArguments, type DeployArguments, type DeployPlan } from './deploy-preflight';
+import { deployTarget, describeReview, reviewVariables } from './deploy-variables';
 
 const ROOT = path.resolve(__dirname, '..');
 const TWILIO_RUN = path.join(ROOT, 'node_modules/twilio-run/bin/twilio-run.js');
@@ -15,7 +20,17 @@ export interface Rehearsal {
   /** Node arguments that load the preload routing twilio-run's Twilio hosts to the emulator. */
   nodeArgs: string[];
   env: Record<string, string>;
+  /** The emulator's origin, where the checks after the deploy go too. */
+  emulatorUrl: string;
+  /** The command as it was run, to be run again with --prune-variables. */
+  command: string[];
 }
+
+/**
+ * The twilio helper needs an account SID even with an API key; the Serverless API's paths carry none, so this
+ * stands in when an API key deploys without ACCOUNT_SID anywhere.
+ */
+const STAND_IN_ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 
 /** Checks, then runs twilio-run deploy; resolves with its exit code (1 when the checks stop it). */
 export async function deploy(argv: string[], rehearsal?: Rehearsal): Promise<number> {
@@ -39,7 +54,34 @@ export async function deploy(argv: string[], rehearsal?: Rehearsal): Promise<num
     stdio: 'inherit',
     env: { ...process.env, ...rehearsal?.env },
   });
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+  const code = await new Promise<number>((resolve) => child.once('exit', (exit) => resolve(exit ?? 1)));
+  if (code !== 0) return code;
+  return checkVariables(root, args, plan, rehearsal ?? null, rehearsal?.command ?? ['npm', 'run', 'deploy', '--', ...argv]);
+}
+
+/**
+ * Names the environment's variables that the settings file no longer sets, and removes them with
+ * --prune-variables. The deploy itself is done: a failed listing only warns, a failed removal fails.
+ */
+async function checkVariables(root: string, args: DeployArguments, plan: DeployPlan, rehearsal: Rehearsal | null, again: string[]) {
+  const { username, password, accountSid } = plan.credentials;
+  try {
+    const { client } = redirectedTwilioClient({
+      username,
+      password,
+      accountSid: accountSid ?? STAND_IN_ACCOUNT_SID,
+      baseUrl: rehearsal?.emulatorUrl ?? null,
+    });
+    const review = await reviewVariables(client, await deployTarget(root, args, accountSid), plan.variables, args.pruneVariables);
+    console.log(`\n${describeReview(review, plan.envFile && path.relative(root, plan.envFile), again)}`);
+    return 0;
+  } catch (error) {
+    const verb = args.pruneVariables ? 'removed' : 'listed';
+    console.error(
+      `\nDeployed, but the environment's variables could not be ${verb}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return args.pruneVariables ? 1 : 0;
+  }
 }
 
 if (require.main === module) {

@@ -74,6 +74,7 @@ test('a first deploy publishes the three functions, on node22, with only the run
   expect(dev!.build!.runtime).toBe('node22');
   expect(Object.fromEntries(dev!.build!.dependencies.map((d) => [d.name, d.version]))).toEqual(PKG.dependencies);
   expect(dev!.variables).toEqual({ LOG_LEVEL: 'warn', FLEX_ALLOWED_ROLES: 'supervisor' });
+  expect(first.output).toMatch(/Variables on environment dev-environment \(ZE[0-9a-f]{32}\): only what \.env sets\./);
   expect(JSON.parse(readFileSync(path.join(project, '.twiliodeployinfo'), 'utf8'))).toMatchObject({
     [`${emulator.accountSid}:us1`]: { serviceSid: service!.sid },
   });
@@ -89,6 +90,27 @@ test('a second rehearsal redeploys to the same Service, named by .twiliodeployin
   expect(after!.sid).toBe(before!.sid);
   expect(after!.environments[0]!.build!.sid).not.toBe(before!.environments[0]!.build!.sid);
   expect(emulator.requests().map((r) => r.operationId)).not.toContain('CreateService');
+}, 120_000);
+
+test('a setting taken out of .env stays on the environment: the rehearsal names it and the command that removes it', async () => {
+  writeFileSync(path.join(project, '.env'), 'LOG_LEVEL=warn\n');
+  const kept = await rehearse();
+  expect(kept.code).toBe(0);
+  expect(kept.output).toMatch(
+    /Still on environment dev-environment \(ZE[0-9a-f]{32}\), though \.env does not set them: FLEX_ALLOWED_ROLES\./,
+  );
+  expect((await deployed())[0]!.environments[0]!.variables).toEqual({ LOG_LEVEL: 'warn', FLEX_ALLOWED_ROLES: 'supervisor' });
+
+  const command = kept.output.match(/^ {2}npm run deploy:rehearse -- (.*--prune-variables)$/m)![1]!;
+  expect(command).toBe(`--emulator ${emulator.url} --cwd ${project} --no-typecheck --prune-variables`);
+  emulator.clearRequests();
+  const pruned = await run('scripts/deploy-rehearsal.ts', command.split(' '));
+  expect(pruned.code).toBe(0);
+  expect(pruned.output).toMatch(
+    /Removed from environment dev-environment \(ZE[0-9a-f]{32}\), as \.env no longer sets them: FLEX_ALLOWED_ROLES\./,
+  );
+  expect((await deployed())[0]!.environments[0]!.variables).toEqual({ LOG_LEVEL: 'warn' });
+  expect(serverlessRequests().filter((r) => r.operationId === 'DeleteVariable')).toHaveLength(1);
 }, 120_000);
 
 test('as CI would: an API key, the Service SID, and --environment stage deploying .env.stage to its own environment', async () => {
