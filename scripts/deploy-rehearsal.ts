@@ -7,7 +7,8 @@
 //                      rehearsal then redeploys to the same Service, as .twiliodeployinfo names it. Without it,
 //                      a fresh emulator is started for this rehearsal and stopped after it.
 //   --api-key          deploy with the emulator's API key and secret, as CI would with its own, instead of
-//                      the account SID and auth token
+//                      the account SID and auth token; as with Twilio, .twiliodeployinfo then names no Service,
+//                      so a second deploy needs --service-sid ZS...
 //   --no-typecheck     build without tsc's check (when it has just passed)
 //
 // Every other flag goes to npm run deploy (--environment, --env, --cwd, ...).
@@ -18,30 +19,13 @@ import { readSeedFile } from '../emulator/seed';
 import { checkApiBaseUrl } from '../src/core/twilio/api-base-url';
 import { buildProject } from './build';
 import { deploy } from './deploy';
+import { describeDeployed, type DeployedService } from './deployed-services';
 import { readDeployArguments } from './deploy-preflight';
 
 const ROOT = path.resolve(__dirname, '..');
 const PRELOAD = path.join(ROOT, 'emulator/deploy-rehearsal/route-to-emulator.ts');
 /** The rehearsal's build, apart from dist/ (git-ignored with the rest of .build/). */
 export const REHEARSAL_BUILD = path.join(ROOT, '.build/rehearsal');
-
-/** The emulator's view of what is deployed (GET /__emulator/serverless/services). */
-export interface DeployedService {
-  sid: string;
-  unique_name: string;
-  environments: Array<{
-    unique_name: string;
-    domain_name: string;
-    build: {
-      sid: string;
-      runtime: string;
-      dependencies: Array<{ name: string; version: string }>;
-      functions: Array<{ path: string; visibility: string }>;
-    } | null;
-    variables: Record<string, string>;
-  }>;
-  builds: Array<{ sid: string; status: string; failure: string | null }>;
-}
 
 function takeOption(argv: string[], name: string, withValue: boolean): string | true | undefined {
   const at = argv.findIndex((arg) => arg === name || arg.startsWith(`${name}=`));
@@ -58,27 +42,6 @@ function failedBuildReasons(services: DeployedService[]): string[] {
   return services.flatMap((service) =>
     service.builds.filter((b) => b.status === 'failed').map((b) => `${b.sid}: ${b.failure ?? 'no reason'}`),
   );
-}
-
-/** What the emulator has deployed, for the reader: per Service and environment, the live build. */
-export function describeDeployed(services: DeployedService[]): string {
-  const lines: string[] = [];
-  for (const service of services) {
-    for (const environment of service.environments) {
-      const build = environment.build;
-      lines.push(`  ${service.unique_name} (${service.sid}), environment ${environment.unique_name}: https://${environment.domain_name}`);
-      if (!build) {
-        lines.push('    nothing deployed');
-        continue;
-      }
-      lines.push(`    build ${build.sid} on ${build.runtime}`);
-      for (const fn of [...build.functions].sort((a, b) => a.path.localeCompare(b.path)))
-        lines.push(`    ${fn.visibility.padEnd(9)} ${fn.path}`);
-      lines.push(`    dependencies: ${build.dependencies.map((d) => `${d.name}@${d.version}`).join(', ')}`);
-      lines.push(`    variables: ${Object.keys(environment.variables).join(', ') || 'none'}`);
-    }
-  }
-  return lines.join('\n');
 }
 
 async function main(): Promise<number> {
@@ -121,7 +84,7 @@ async function main(): Promise<number> {
       command,
     });
     const { services } = (await (await fetch(`${emulatorUrl}/__emulator/serverless/services`)).json()) as { services: DeployedService[] };
-    if (code === 0) console.log(`\nDeployed on the emulator:\n${describeDeployed(services)}`);
+    if (code === 0) console.log(`\n${describeDeployed(services)}`);
     // twilio-run reports a failed build as "undefined": Twilio's build resource has no reason; the emulator keeps one.
     else for (const reason of failedBuildReasons(services)) console.error(`The emulator failed the build: ${reason}`);
     return code;

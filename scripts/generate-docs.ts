@@ -2,10 +2,13 @@
 //   README.md          the configuration table (between its marker comments), from SETTINGS in src/core/config.ts
 //   .env.example       every setting with its default and doc, commented out, from the same list
 //   docs/payload.md    the payload's field table (between its marker comments), from the JSON Schema's descriptions
+//   docs/deploying.md  the rehearsal's sample output and the runtime dependencies (between its marker comments),
+//                      from package.json, .twilioserverlessrc and src/functions
 // test/unit/generated-docs.test.ts fails when one of them is not what this script would write.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SETTINGS } from '../src/core/config';
+import { describeDeployed } from './deployed-services';
 
 const ROOT = path.resolve(__dirname, '..');
 const SCHEMA_FILE = 'schema/enriched-interaction.schema.json';
@@ -24,7 +27,51 @@ export function generatedFiles(root = ROOT): GeneratedFile[] {
     { path: 'README.md', content: replaceGenerated(read('README.md'), 'configuration', configurationTable()) },
     { path: '.env.example', content: envExample() },
     { path: 'docs/payload.md', content: replaceGenerated(read('docs/payload.md'), 'payload fields', payloadFieldTable(schema)) },
+    { path: 'docs/deploying.md', content: replaceGenerated(read('docs/deploying.md'), 'rehearsal sample', rehearsalSample(root)) },
   ];
+}
+
+/**
+ * What `npm run deploy:rehearse` prints for this project (its name, runtime, functions and dependencies; sample
+ * SIDs), and the dependencies Twilio installs: package.json's, every one of them.
+ */
+export function rehearsalSample(root: string): string {
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { name: string; dependencies: Record<string, string> };
+  const rc = JSON.parse(readFileSync(path.join(root, '.twilioserverlessrc'), 'utf8')) as { runtime: string };
+  const dependencies = Object.entries(pkg.dependencies).map(([name, version]) => ({ name, version }));
+  const sample = describeDeployed([
+    {
+      sid: 'ZS786e8de251b358797ad96b1782d76001',
+      unique_name: pkg.name,
+      environments: [
+        {
+          unique_name: 'dev-environment',
+          domain_name: `${pkg.name}-7577-dev.twil.io`,
+          build: { sid: 'ZBfd0d2d00b32010d77598496e1e0fd36c', runtime: rc.runtime, dependencies, functions: functionsIn(root) },
+          variables: {},
+        },
+      ],
+      builds: [],
+    },
+  ]);
+  const names = dependencies.map((d) => `\`${d.name}\``);
+  return [
+    `\`\`\`text\n${sample}\n\`\`\``,
+    `On deploy, twilio-run sends package.json's \`dependencies\` for Twilio to install, and only those: ` +
+      `${names.slice(0, -1).join(', ')} and ${names.at(-1)}.`,
+  ].join('\n\n');
+}
+
+/** The functions twilio-run deploys from src/functions, as it names them: the path, and the visibility a suffix sets. */
+function functionsIn(root: string): Array<{ path: string; visibility: string }> {
+  const dir = path.join(root, 'src/functions');
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+    .map((entry) => {
+      const name = path.relative(dir, path.join(entry.parentPath, entry.name)).replace(/\.ts$/, '');
+      const visibility = /\.(protected|private)$/.exec(name)?.[1] ?? 'public';
+      return { path: `/${name.replace(/\.(protected|private)$/, '')}`, visibility };
+    });
 }
 
 type Setting = { default: string; doc: string; envFileNote?: string };

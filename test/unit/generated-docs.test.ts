@@ -1,9 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generatedFiles, payloadFields, type SchemaNode } from '../../scripts/generate-docs';
+import { generatedFiles, payloadFields, rehearsalSample, type SchemaNode } from '../../scripts/generate-docs';
 import schema from '../../schema/enriched-interaction.schema.json';
 
-/** The configuration table, .env.example and the payload's field table are written by `npm run docs`, never by hand. */
+/**
+ * The configuration table, .env.example, the payload's field table and the rehearsal's sample output are written by
+ * `npm run docs`, never by hand.
+ */
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -38,4 +42,17 @@ test('a field whose values the schema lists names each of them in its type or de
 test('a schema field without a description stops the generator', () => {
   const bare = { type: 'object', properties: { documented: { type: 'string', description: 'Here.' }, bare: { type: 'string' } } };
   expect(() => payloadFields(bare)).toThrow('the field bare has no description');
+});
+
+test('the rehearsal sample names every dependency and function of the project it reads (a check of the generator)', () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'rehearsal-sample-'));
+  writeFileSync(path.join(root, 'package.json'), JSON.stringify({ name: 'demo', dependencies: { a: '1.0.0', b: '^2.1.0', c: '3' } }));
+  writeFileSync(path.join(root, '.twilioserverlessrc'), JSON.stringify({ runtime: 'node24' }));
+  mkdirSync(path.join(root, 'src/functions/deep'), { recursive: true });
+  for (const file of ['hello.ts', 'deep/secret.private.ts', 'deep/inner.protected.ts'])
+    writeFileSync(path.join(root, 'src/functions', file), '');
+  const sample = rehearsalSample(root);
+  expect(sample).toContain('on node24\n    protected /deep/inner\n    private   /deep/secret\n    public    /hello\n');
+  expect(sample).toContain('    dependencies: a@1.0.0, b@^2.1.0, c@3\n');
+  expect(sample).toContain('and only those: `a`, `b` and `c`.');
 });
