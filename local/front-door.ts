@@ -1,7 +1,8 @@
 /**
  * npm start's front door: a small HTTP server on the public port that does locally what Twilio's
  * gateway does before a Function runs, and that `twilio-run start` does not: it refuses requests to
- * protected Functions without a valid X-Twilio-Signature, bounds bodies at the runtime's limit,
+ * protected Functions without a valid X-Twilio-Signature (400) and a GET that carries a body (403), the
+ * statuses Twilio's "Function Request Flow" page gives; it bounds bodies at the runtime's limit,
  * refuses unparseable JSON, and answers its own errors (and the runtime's) in the project's JSON
  * envelope, never with a stack trace or an HTML page. Everything else is forwarded to twilio-run,
  * which listens on loopback only. It is a local tool: nothing here is deployed.
@@ -39,7 +40,7 @@ export interface FrontDoor {
   close(): Promise<void>;
 }
 
-type FrontDoorCode = ErrorCode | 'invalid_signature' | 'request_too_large' | 'not_found' | 'functions_unavailable';
+type FrontDoorCode = ErrorCode | 'invalid_signature' | 'get_with_body' | 'request_too_large' | 'not_found' | 'functions_unavailable';
 
 interface Refusal {
   status: number;
@@ -127,13 +128,13 @@ export function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
       body,
     });
     if (verdict.valid) return undefined;
-    log(`401 ${request.method} ${path}: ${verdict.reason} signature`);
+    log(`400 ${request.method} ${path}: ${verdict.reason} signature`);
     return {
-      status: 401,
+      status: 400,
       code: 'invalid_signature',
       message:
         `${path} is a protected Function: Twilio's gateway refuses requests to protected Functions without a valid ` +
-        `X-Twilio-Signature before they run, and npm start does the same (npm start -- --no-signatures turns this off). ${verdict.message}`,
+        `X-Twilio-Signature (HTTP 400) before they run, and npm start does the same (npm start -- --no-signatures turns this off). ${verdict.message}`,
     };
   }
 
@@ -227,6 +228,13 @@ export function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
         message: `The body is over the Functions runtime's limit of ${BODY_LIMIT_BYTES / 1024 / 1024} MB.`,
       });
     if (path === SIGNATURE_ROUTE) return sign(request, response, body);
+    if (request.method === 'GET' && body.length > 0)
+      return send(response, {
+        status: 403,
+        code: 'get_with_body',
+        message:
+          'A GET must not carry a body: Twilio Functions answer one with 403 Forbidden. Send the parameters in the query, or POST them.',
+      });
     if (options.checkSignatures && request.method !== 'OPTIONS' && options.protectedPaths.has(path)) {
       const refusal = signatureRefusal(request, path, body);
       if (refusal) return send(response, refusal);

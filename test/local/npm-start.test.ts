@@ -34,11 +34,11 @@ function postForm(url: string, params: Record<string, string>, options: { token?
   return fetch(url, { method: 'POST', headers, body: new URLSearchParams(params) });
 }
 
-/** The 401 the front door answers for a protected Function without a valid signature. */
+/** The 400 the front door answers for a protected Function without a valid signature, as Twilio's gateway does. */
 async function expectSignatureRefusal(answer: Response) {
-  expect(answer.status).toBe(401);
+  expect(answer.status).toBe(400);
   const body = await answer.json();
-  expect(body).toEqual({ error: { code: 'invalid_signature', message: expect.any(String), status: 401 }, requestId: expect.any(String) });
+  expect(body).toEqual({ error: { code: 'invalid_signature', message: expect.any(String), status: 400 }, requestId: expect.any(String) });
   expect(body.error.message).toContain("Twilio's gateway refuses requests to protected Functions without a valid X-Twilio-Signature");
   return body.error.message as string;
 }
@@ -97,21 +97,21 @@ describe('npm start on the emulator', () => {
     expect(studio).toMatch(/-H 'X-Twilio-Signature: [A-Za-z0-9+/]{27}='/);
     const unsigned = studio!.replace(/-H 'X-Twilio-Signature: [^']+' /, '');
     const { stdout } = await run('sh', ['-c', `${unsigned} -w '\\n%{http_code}'`], { timeout: 15_000 });
-    expect(stdout.slice(stdout.lastIndexOf('\n') + 1)).toBe('401');
+    expect(stdout.slice(stdout.lastIndexOf('\n') + 1)).toBe('400');
   });
 
   describe('the front door', () => {
     const studio = () => `${functionsUrl()}/studio/interaction`;
     const webhook = () => `${functionsUrl()}/webhooks/interaction`;
 
-    test('refuses unsigned POSTs to both protected Functions with 401 invalid_signature, before they run', async () => {
+    test('refuses unsigned POSTs to both protected Functions with 400 invalid_signature, before they run', async () => {
       const message = await expectSignatureRefusal(await postForm(studio(), { InteractionSid: SID }));
       expect(message).toContain('has no X-Twilio-Signature header');
       expect(message).toContain(`called as ${studio()}`);
       await expectSignatureRefusal(
         await postForm(webhook(), { EventType: 'task.created', TaskAttributes: JSON.stringify({ flexInteractionSid: SID }) }),
       );
-      expect(start.output()).toMatch(/\[front door\] 401 POST \/studio\/interaction: missing signature/);
+      expect(start.output()).toMatch(/\[front door\] 400 POST \/studio\/interaction: missing signature/);
     });
 
     test('refuses a signature made for other parameters or with another token, and takes the right one', async () => {

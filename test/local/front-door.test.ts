@@ -1,0 +1,124 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { freePort } from '../../harness';
+import { startFrontDoor, type FrontDoor } from '../../local/front-door';
+import { signatureFor } from '../../local/signatures';
+
+/**
+ * npm start's front door in this process, in front of a stand-in for twilio-run that records what reaches
+ * it: what the front door answers itself (as Twilio's gateway would, before a Function runs) never gets
+ * there. test/local/npm-start.test.ts covers the same door in front of the real twilio-run.
+ */
+
+const AUTH_TOKEN = 'front-door-test-auth-token-0000';
+const SID = 'KD0b991f2d3727d40d5cc59aeb35491eb4';
+
+interface Forwarded {
+  method: string;
+  url: string;
+}
+
+let functions: http.Server;
+let door: FrontDoor;
+let port: number;
+const forwarded: Forwarded[] = [];
+const logLines: string[] = [];
+
+beforeAll(async () => {
+  functions = http.createServer((request, response) => {
+    forwarded.push({ method: request.method!, url: request.url! });
+    request.resume();
+    response.writeHead(200, { 'Content-Type': 'application/json', 'X-Request-Id': 'from-the-function' });
+    response.end('{"ran":true}');
+  });
+  await new Promise<void>((resolve) => functions.listen(0, '127.0.0.1', resolve));
+  port = await freePort();
+  door = await startFrontDoor({
+    host: '127.0.0.1',
+    port,
+    functionsPort: (functions.address() as AddressInfo).port,
+    authToken: AUTH_TOKEN,
+    checkSignatures: true,
+    protectedPaths: new Set(['/studio/interaction']),
+    log: (line) => logLines.push(line),
+  });
+});
+afterAll(async () => {
+  await door?.close();
+  await new Promise((resolve) => functions?.close(resolve));
+});
+beforeEach(() => {
+  forwarded.length = 0;
+  logLines.length = 0;
+});
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: any;
+}
+
+/** node:http rather than fetch, which refuses a GET with a body. */
+function send(method: string, path: string, options: { headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const headers = {
+      ...options.headers,
+      ...(options.body !== undefined ? { 'Content-Length': String(Buffer.byteLength(options.body)) } : {}),
+    };
+    const request = http.request({ host: '127.0.0.1', port, method, path, headers }, (response) => {
+      let text = '';
+      response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      response.on('end', () =>
+        resolve({ status: response.statusCode!, headers: response.headers, body: text ? JSON.parse(text) : undefined }),
+      );
+    });
+    request.on('error', reject);
+    request.end(options.body);
+  });
+}
+
+const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
+
+describe("what Twilio's gateway answers before a Function runs", () => {
+  test('a protected Function without a valid X-Twilio-Signature: 400 invalid_signature, and the function never runs', async () => {
+    const unsigned = await send('POST', '/studio/interaction', { headers: form, body: `InteractionSid=${SID}` });
+    expect(unsigned.status).toBe(400);
+    expect(unsigned.body).toEqual({
+      error: { code: 'invalid_signature', message: expect.stringContaining('has no X-Twilio-Signature header'), status: 400 },
+      requestId: expect.any(String),
+    });
+    const wrong = await send('POST', '/studio/interaction', {
+      headers: { ...form, 'X-Twilio-Signature': signatureFor('another-auth-token', `http://127.0.0.1:${port}/studio/interaction`) },
+      body: `InteractionSid=${SID}`,
+    });
+    expect(wrong.status).toBe(400);
+    expect(forwarded).toEqual([]);
+  });
+
+  test('a signed request to a protected Function reaches it', async () => {
+    const url = `http://127.0.0.1:${port}/studio/interaction`;
+    const signature = signatureFor(AUTH_TOKEN, url, { InteractionSid: SID });
+    const answer = await send('POST', '/studio/interaction', {
+      headers: { ...form, 'X-Twilio-Signature': signature },
+      body: `InteractionSid=${SID}`,
+    });
+    expect(answer).toMatchObject({ status: 200, body: { ran: true } });
+    expect(forwarded).toEqual([{ method: 'POST', url: '/studio/interaction' }]);
+  });
+
+  test.each(['/interaction', '/studio/interaction'])(
+    'a GET with a body to %s: 403 get_with_body, and the function never runs',
+    async (path) => {
+      const answer = await send('GET', `${path}?InteractionSid=${SID}`, { headers: form, body: 'include=all' });
+      expect(answer.status).toBe(403);
+      expect(answer.body.error).toEqual({ code: 'get_with_body', message: expect.stringMatching(/query, or POST/), status: 403 });
+      expect(forwarded).toEqual([]);
+    },
+  );
+
+  test('a GET without a body, and a POST with one, go through to the public /interaction', async () => {
+    expect((await send('GET', `/interaction?InteractionSid=${SID}`)).status).toBe(200);
+    expect((await send('POST', '/interaction', { headers: form, body: `InteractionSid=${SID}` })).status).toBe(200);
+    expect(forwarded.map(({ method }) => method)).toEqual(['GET', 'POST']);
+  });
+});
