@@ -28,6 +28,8 @@ beforeAll(async () => {
   functions = http.createServer((request, response) => {
     forwarded.push({ method: request.method!, url: request.url! });
     request.resume();
+    // As twilio-run: a function's answer carries an X-Request-Id, the runtime's own 404 does not.
+    if (!/^\/(studio\/)?interaction\b/.test(request.url!)) return response.writeHead(404).end('Could not find requested resource');
     response.writeHead(200, { 'Content-Type': 'application/json', 'X-Request-Id': 'from-the-function' });
     response.end('{"ran":true}');
   });
@@ -120,5 +122,55 @@ describe("what Twilio's gateway answers before a Function runs", () => {
     expect((await send('GET', `/interaction?InteractionSid=${SID}`)).status).toBe(200);
     expect((await send('POST', '/interaction', { headers: form, body: `InteractionSid=${SID}` })).status).toBe(200);
     expect(forwarded.map(({ method }) => method)).toEqual(['GET', 'POST']);
+  });
+});
+
+describe('its log lines', () => {
+  const lines = () => logLines.map((line) => JSON.parse(line));
+
+  test('each refusal logs one JSON line carrying the request id its answer carries, as X-Request-Id and in the body', async () => {
+    const answers = [
+      await send('POST', '/studio/interaction', { headers: form, body: `InteractionSid=${SID}` }),
+      await send('GET', '/interaction', { headers: form, body: 'include=all' }),
+      await send('POST', '/interaction', { headers: { 'Content-Type': 'application/json' }, body: '{bad' }),
+      await send('GET', '/nothing-here'),
+    ];
+    expect(lines()).toEqual(
+      answers.map((answer) =>
+        expect.objectContaining({
+          level: 'warn',
+          event: 'request_refused',
+          requestId: answer.headers['x-request-id'],
+          status: answer.status,
+          code: answer.body.error.code,
+        }),
+      ),
+    );
+    for (const answer of answers) expect(answer.body.requestId).toBe(answer.headers['x-request-id']);
+    expect(lines().map(({ method, path, reason }) => [method, path, reason])).toEqual([
+      ['POST', '/studio/interaction', 'missing signature'],
+      ['GET', '/interaction', undefined],
+      ['POST', '/interaction', 'a JSON body that does not parse'],
+      ['GET', '/nothing-here', "twilio-run's own 404"],
+    ]);
+  });
+
+  test("a caller's own X-Request-Id is kept in the answer and the line, as the functions keep it; an unsafe one is replaced", async () => {
+    const kept = await send('POST', '/studio/interaction', { headers: { ...form, 'X-Request-Id': 'studio-FN123-exec-42' }, body: '' });
+    const replaced = await send('POST', '/studio/interaction', { headers: { ...form, 'X-Request-Id': '<script>' }, body: '' });
+    expect([kept.headers['x-request-id'], kept.body.requestId]).toEqual(['studio-FN123-exec-42', 'studio-FN123-exec-42']);
+    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(lines().map(({ requestId }) => requestId)).toEqual(['studio-FN123-exec-42', replaced.headers['x-request-id']]);
+  });
+
+  test('a line names the path, never the query (a Flex token in the URL) nor the auth token', async () => {
+    const token = 'eyJ-a-flex-token-that-must-not-be-logged';
+    expect((await send('GET', `/interaction?Token=${token}&InteractionSid=${SID}`)).status).toBe(400);
+    expect((await send('GET', `/${AUTH_TOKEN}`)).status).toBe(404);
+    expect(lines().map(({ path, reason }) => [path, reason])).toEqual([
+      ['/interaction', 'a Flex token in the URL'],
+      ['/[redacted]', "twilio-run's own 404"],
+    ]);
+    expect(logLines.join('\n')).not.toMatch(new RegExp(`${token}|${AUTH_TOKEN}`));
   });
 });

@@ -34,6 +34,11 @@ function postForm(url: string, params: Record<string, string>, options: { token?
   return fetch(url, { method: 'POST', headers, body: new URLSearchParams(params) });
 }
 
+/** The front door's log lines in npm start's output, one JSON object each. */
+function frontDoorLines(output: string): Record<string, unknown>[] {
+  return [...output.matchAll(/^\[front door\] (\{.*\})$/gm)].map((match) => JSON.parse(match[1]!));
+}
+
 /** The 400 the front door answers for a protected Function without a valid signature, as Twilio's gateway does. */
 async function expectSignatureRefusal(answer: Response) {
   expect(answer.status).toBe(400);
@@ -111,7 +116,15 @@ describe('npm start on the emulator', () => {
       await expectSignatureRefusal(
         await postForm(webhook(), { EventType: 'task.created', TaskAttributes: JSON.stringify({ flexInteractionSid: SID }) }),
       );
-      expect(start.output()).toMatch(/\[front door\] 400 POST \/studio\/interaction: missing signature/);
+      expect(frontDoorLines(start.output())).toContainEqual(
+        expect.objectContaining({
+          event: 'request_refused',
+          status: 400,
+          method: 'POST',
+          path: '/studio/interaction',
+          reason: 'missing signature',
+        }),
+      );
     });
 
     test('refuses a signature made for other parameters or with another token, and takes the right one', async () => {
@@ -156,7 +169,8 @@ describe('npm start on the emulator', () => {
       const answer = await fetch(`${functionsUrl()}/interaction?Token=${secret}&InteractionSid=${SID}`);
       expect(answer.status).toBe(400);
       expect((await answer.json()).error).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/body of a POST/) });
-      expect(start.output()).toMatch(/\[front door\] 400 GET \/interaction: a Flex token in the URL/);
+      const line = frontDoorLines(start.output()).find(({ reason }) => reason === 'a Flex token in the URL');
+      expect(line).toMatchObject({ status: 400, method: 'GET', path: '/interaction', requestId: answer.headers.get('x-request-id') });
       expect(start.output()).not.toContain(secret);
     });
 
