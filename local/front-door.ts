@@ -4,7 +4,8 @@
  * protected Functions without a valid X-Twilio-Signature (400) and a GET that carries a body (403), the
  * statuses Twilio's "Function Request Flow" page gives; it bounds bodies at the runtime's limit,
  * refuses unparseable JSON, and answers its own errors (and the runtime's) in the project's JSON
- * envelope, never with a stack trace or an HTML page. Everything else is forwarded to twilio-run,
+ * envelope, never with a stack trace or an HTML page. It answers preflights (OPTIONS) as the deployed runtime
+ * does, whatever the Origin. Everything else is forwarded to twilio-run,
  * which listens on loopback only. It is a local tool: nothing here is deployed.
  */
 import { getListOfFunctionsAndAssets } from '@twilio-labs/serverless-api/dist/utils/fs';
@@ -31,8 +32,8 @@ export interface FrontDoorOptions {
   authToken: string;
   /** false with npm start --no-signatures: protected Functions take unsigned requests. */
   checkSignatures: boolean;
-  /** Paths of the protected Functions, as `protectedFunctionPaths` lists them. */
-  protectedPaths: ReadonlySet<string>;
+  /** What the built folder serves, as `servedPaths` reads it. */
+  paths: ServedPaths;
   log?: (line: string) => void;
 }
 
@@ -51,14 +52,41 @@ interface Refusal {
   reason?: string;
 }
 
-/** The Functions the deploy tooling would publish as protected, by path, read from the built folder. */
-export async function protectedFunctionPaths(root: string, functionsFolder: string, assetsFolder: string): Promise<Set<string>> {
-  const { functions } = await getListOfFunctionsAndAssets(root, {
+export interface ServedPaths {
+  /** Every Function and asset, by path: the runtime answers a preflight to each of them itself. */
+  all: ReadonlySet<string>;
+  /** The Functions the deploy tooling would publish as protected: they need a valid X-Twilio-Signature. */
+  protectedFunctions: ReadonlySet<string>;
+}
+
+/** The Functions and assets of the built folder, read as the deploy tooling reads them. */
+export async function servedPaths(root: string, functionsFolder: string, assetsFolder: string): Promise<ServedPaths> {
+  const { functions, assets } = await getListOfFunctionsAndAssets(root, {
     functionsFolderNames: [functionsFolder],
     assetsFolderNames: [assetsFolder],
   });
-  return new Set(functions.filter((fn) => fn.access === 'protected').map((fn) => fn.path));
+  return {
+    all: new Set([...functions, ...assets].map((file) => file.path)),
+    protectedFunctions: new Set(functions.filter((fn) => fn.access === 'protected').map((fn) => fn.path)),
+  };
 }
+
+/**
+ * What Twilio's runtime answers to an OPTIONS request for a Function or an asset once deployed, whatever its Origin,
+ * without running the Function: 204 with these headers, which twilio-run's maintainers copied from the deployed
+ * runtime (twilio-labs/serverless-toolkit#141 for assets, #220 for Functions after #195 reported that deployed
+ * Functions never see an OPTIONS request). A preflight cannot enforce FLEX_ALLOWED_ORIGINS, deployed or here:
+ * /interaction checks the Origin of the request itself.
+ */
+export const PREFLIGHT_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Headers':
+    'Accept, Authorization, Content-Type, If-Match, If-Modified-Since, If-None-Match, If-Unmodified-Since, User-Agent',
+  'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+  'Access-Control-Expose-Headers': 'ETag',
+  'Access-Control-Max-Age': '86400',
+  'Access-Control-Allow-Credentials': 'true',
+} as const;
 
 /**
  * A request target made only of the characters a URL path and query may hold. Anything else (a `#`, a
@@ -181,7 +209,7 @@ export function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
     if (
       typeof path !== 'string' ||
       !PLAIN_TARGET.test(path) ||
-      !options.protectedPaths.has(path.split('?')[0]!) ||
+      !options.paths.protectedFunctions.has(path.split('?')[0]!) ||
       fields.some(([, value]) => typeof value !== 'string')
     )
       return refuse(request, response, {
@@ -271,7 +299,11 @@ export function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
         message:
           'A GET must not carry a body: Twilio Functions answer one with 403 Forbidden. Send the parameters in the query, or POST them.',
       });
-    if (options.checkSignatures && request.method !== 'OPTIONS' && options.protectedPaths.has(path)) {
+    if (request.method === 'OPTIONS' && options.paths.all.has(path)) {
+      response.writeHead(204, PREFLIGHT_HEADERS).end();
+      return;
+    }
+    if (options.checkSignatures && options.paths.protectedFunctions.has(path)) {
       const refusal = signatureRefusal(request, path, body);
       if (refusal) return refuse(request, response, refusal);
     }

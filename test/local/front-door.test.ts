@@ -1,7 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { freePort } from '../../harness';
-import { startFrontDoor, type FrontDoor } from '../../local/front-door';
+import path from 'node:path';
+import { PREFLIGHT_HEADERS, servedPaths, startFrontDoor, type FrontDoor } from '../../local/front-door';
 import { signatureFor } from '../../local/signatures';
 
 /**
@@ -41,7 +42,7 @@ beforeAll(async () => {
     functionsPort: (functions.address() as AddressInfo).port,
     authToken: AUTH_TOKEN,
     checkSignatures: true,
-    protectedPaths: new Set(['/studio/interaction']),
+    paths: { all: new Set(['/interaction', '/studio/interaction']), protectedFunctions: new Set(['/studio/interaction']) },
     log: (line) => logLines.push(line),
   });
 });
@@ -122,6 +123,43 @@ describe("what Twilio's gateway answers before a Function runs", () => {
     expect((await send('GET', `/interaction?InteractionSid=${SID}`)).status).toBe(200);
     expect((await send('POST', '/interaction', { headers: form, body: `InteractionSid=${SID}` })).status).toBe(200);
     expect(forwarded.map(({ method }) => method)).toEqual(['GET', 'POST']);
+  });
+});
+
+describe('preflights, answered as the deployed runtime answers them', () => {
+  const preflight = (path: string, origin: string) =>
+    send('OPTIONS', path, {
+      headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+    });
+
+  test.each(['https://flex.twilio.com', 'https://evil.example.com'])(
+    'OPTIONS /interaction from %s: 204 with the runtime’s headers, whatever the Origin, and the function never runs',
+    async (origin) => {
+      const answer = await preflight('/interaction', origin);
+      expect(answer.status).toBe(204);
+      expect(answer.headers).toMatchObject(
+        Object.fromEntries(Object.entries(PREFLIGHT_HEADERS).map(([name, value]) => [name.toLowerCase(), value])),
+      );
+      expect(answer.headers['access-control-allow-origin']).toBe('*');
+      expect(answer.body).toBeUndefined();
+      expect(forwarded).toEqual([]);
+      expect(logLines).toEqual([]);
+    },
+  );
+
+  test('what npm start serves, read from the built dist/: the three Functions and the console, two of them protected', async () => {
+    const paths = await servedPaths(path.resolve(__dirname, '../..'), 'dist/functions', 'dist/assets');
+    expect([...paths.all]).toEqual(
+      expect.arrayContaining(['/interaction', '/studio/interaction', '/webhooks/interaction', '/console/index.html']),
+    );
+    expect([...paths.protectedFunctions].sort()).toEqual(['/studio/interaction', '/webhooks/interaction']);
+  });
+
+  test('a protected Function’s preflight needs no signature; a path nothing serves is left to twilio-run', async () => {
+    expect((await preflight('/studio/interaction', 'https://flex.twilio.com')).status).toBe(204);
+    const unknown = await preflight('/nothing-here', 'https://flex.twilio.com');
+    expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    expect(forwarded).toEqual([{ method: 'OPTIONS', url: '/nothing-here' }]);
   });
 });
 
