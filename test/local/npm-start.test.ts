@@ -164,6 +164,23 @@ describe('npm start on the emulator', () => {
         expect((await fetch(`${functionsUrl()}${endpoint}`, { method: 'OPTIONS' })).status).toBe(204);
     });
 
+    test('answers a preflight from any origin; the request from a foreign one is refused by /interaction itself', async () => {
+      const evil = 'https://evil.example.com';
+      const preflight = await fetch(`${functionsUrl()}/interaction`, {
+        method: 'OPTIONS',
+        headers: { Origin: evil, 'Access-Control-Request-Method': 'POST' },
+      });
+      expect([preflight.status, preflight.headers.get('access-control-allow-origin')]).toEqual([204, '*']);
+      const token = banner.match(/"Token":"([^"]+)"/)![1]!;
+      const answer = await fetch(`${functionsUrl()}/interaction`, {
+        method: 'POST',
+        headers: { Origin: evil, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ Token: token, InteractionSid: SID }),
+      });
+      expect(answer.status).toBe(403);
+      expect((await answer.json()).error.code).toBe('origin_not_allowed');
+    });
+
     test('refuses a Flex token in the URL before twilio-run can log it', async () => {
       const secret = 'eyJ-a-token-that-must-not-be-logged';
       const answer = await fetch(`${functionsUrl()}/interaction?Token=${secret}&InteractionSid=${SID}`);
