@@ -372,11 +372,11 @@ async function startFrontDoor(
 ): Promise<void> {
   const { host, port, functionsPort, authToken, checkSignatures } = options;
   const started = Date.now();
-  const protectedPaths = await door.protectedFunctionPaths(root, 'dist/functions', 'dist/assets');
+  const paths = await door.servedPaths(root, 'dist/functions', 'dist/assets');
   step(
     `Starting the front door on ${host}:${port}: ` +
       (checkSignatures
-        ? `${[...protectedPaths].join(' and ')} need a valid X-Twilio-Signature, as on Twilio`
+        ? `${[...paths.protectedFunctions].join(' and ')} need a valid X-Twilio-Signature, as on Twilio`
         : 'signatures are not checked (--no-signatures)'),
   );
   try {
@@ -386,7 +386,7 @@ async function startFrontDoor(
       functionsPort,
       authToken,
       checkSignatures,
-      protectedPaths,
+      paths,
       log: (line) => console.log(`[front door] ${line}`),
     });
   } catch (error) {

@@ -16,7 +16,10 @@ export const SETTINGS = {
     default: 'false',
     doc: 'true: TWILIO_API_BASE_URL may name a host other than loopback, over https only. The account credentials go to that host.',
   },
-  FLEX_ALLOWED_ORIGINS: { default: 'https://flex.twilio.com', doc: 'Comma-separated origins that get CORS headers on /interaction.' },
+  FLEX_ALLOWED_ORIGINS: {
+    default: 'https://flex.twilio.com',
+    doc: 'Comma-separated origins whose pages may call /interaction from a browser: they get CORS headers, and a request with another Origin, other than the host of the Service itself, is refused (403 origin_not_allowed) before any Twilio call; * allows every origin.',
+  },
   FLEX_ALLOWED_ROLES: {
     default: '',
     doc: 'Comma-separated Flex roles; when set, a token needs one of them (e.g. supervisor,admin). Empty allows any valid token.',

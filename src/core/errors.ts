@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   missing_token: 401,
   invalid_token: 401,
   forbidden: 403,
+  origin_not_allowed: 403,
   interaction_not_found: 404,
   upstream_auth_failed: 502,
   upstream_rate_limited: 502,

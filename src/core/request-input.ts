@@ -274,6 +274,17 @@ export function headerValue(headers: RequestHeaders, name: string): string | und
   return typeof value === 'string' ? value : value?.[0];
 }
 
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+
+/**
+ * A caller's own X-Request-Id, kept for tracing when it is 8 to 64 plain characters; anything else
+ * (markup, a line break for a log) is not echoed, and the request gets an id of its own.
+ */
+export function callerRequestId(value: string | readonly string[] | undefined): string | undefined {
+  const first = typeof value === 'string' ? value : value?.[0];
+  return first !== undefined && REQUEST_ID.test(first) ? first : undefined;
+}
+
 function isHeaders(value: unknown): value is RequestHeaders {
   return (
     isJsonObject(value) &&

@@ -43,6 +43,41 @@ describe('FLEX_ALLOWED_ROLES restricts /interaction by the validated token’s r
   });
 });
 
+describe('FLEX_ALLOWED_ORIGINS decides which browser pages may call /interaction', () => {
+  const fromPage = (origin: string, host = 'enrichment-1234.twil.io') => ({ headers: { origin, host } });
+  const call = (settings: Record<string, string>, origin: string, host?: string) =>
+    invoke(flexHandler, { ...env, ...settings }, { Token: emulator.mintFlexToken(), InteractionSid: sms }, fromPage(origin, host));
+
+  test.each([
+    ['an origin it does not list', {}, 'https://evil.example.com'],
+    ['a sandboxed page or a file (Origin: null)', {}, 'null'],
+    ['the listed origin over plain http', {}, 'http://flex.twilio.com'],
+    ['an origin that only begins like the listed one', {}, 'https://flex.twilio.com.evil.example'],
+  ])('%s: 403 origin_not_allowed, and nothing is sent to Twilio', async (_, settings, origin) => {
+    const answer = await call(settings, origin);
+    expect(answer.status).toBe(403);
+    assertMatchesSchema('error', answer.body);
+    expect(answer.body.error.code).toBe('origin_not_allowed');
+    expect(emulator.requests()).toEqual([]);
+  });
+
+  test.each([
+    ['the default, the hosted Flex UI', {}, 'https://flex.twilio.com'],
+    ['one origin of a list', { FLEX_ALLOWED_ORIGINS: 'https://flex.twilio.com, https://flex.example.com' }, 'https://flex.example.com'],
+    ['any origin, with *', { FLEX_ALLOWED_ORIGINS: '*' }, 'https://evil.example.com'],
+  ])('%s: served, with the CORS grant', async (_, settings, origin) => {
+    const answer = await call(settings, origin);
+    expect(answer.status).toBe(200);
+    expect(answer.headers['Access-Control-Allow-Origin']).toBe(origin);
+  });
+
+  test('a page of the Service itself (its Origin names the request’s Host) is served without a CORS grant', async () => {
+    const answer = await call({}, 'https://enrichment-1234.twil.io', 'Enrichment-1234.twil.io');
+    expect(answer.status).toBe(200);
+    expect(answer.headers['Access-Control-Allow-Origin']).toBeUndefined();
+  });
+});
+
 describe('failures upstream keep their own status: never an auth error, never a bare 500', () => {
   test('Twilio refusing the service’s credentials is a 502 that says so', async () => {
     const answer = await invoke(studioHandler, { ...env, AUTH_TOKEN: 'not-the-emulator-token-0000000000' }, { InteractionSid: sms });

@@ -306,18 +306,35 @@ describe('/interaction (Flex plugins: the Flex token is checked with Twilio IAM 
     );
   });
 
-  test('CORS preflight from the Flex UI works locally; other origins get no CORS grant', async () => {
-    const preflight = await call('OPTIONS', '/interaction', {
-      headers: { ...flexOrigin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+  test('the runtime answers the CORS preflight itself, whatever the origin: the function never sees it', async () => {
+    for (const origin of ['https://flex.twilio.com', 'https://evil.example.com']) {
+      const preflight = await call('OPTIONS', '/interaction', {
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    }
+    expect(emulator.requests()).toEqual([]);
+  });
+
+  test('a browser on another origin: 403 origin_not_allowed before any Twilio call, even with a valid token', async () => {
+    const answer = await call('POST', '/interaction', {
+      json: { Token: emulator.mintFlexToken(), InteractionSid: sms },
+      headers: { Origin: 'https://evil.example.com' },
     });
-    expect(preflight.status).toBeLessThan(300);
-    expect(preflight.headers.get('access-control-allow-origin')).toBeTruthy();
-    const token = emulator.mintFlexToken();
-    const other = await call('POST', '/interaction', {
-      form: { Token: token, InteractionSid: sms },
-      headers: { Origin: 'https://evil.example' },
-    });
-    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    expect(expectError(answer, 403, 'origin_not_allowed').message).toContain('https://evil.example.com');
+    expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+    expect(answer.headers.get('x-request-id')).toBe(answer.body.requestId);
+    expect(emulator.requests()).toEqual([]); // no IAM validation, no fetch
+  });
+
+  test('no Origin (curl, a server) and a page the Service serves itself (Origin is its own host) are served', async () => {
+    const ownOrigin = { Origin: functions.url }; // fetch sends Host as the URL names it
+    for (const headers of [{}, ownOrigin]) {
+      const answer = await call('POST', '/interaction', { json: { Token: emulator.mintFlexToken(), InteractionSid: sms }, headers });
+      expectPayload(answer);
+      expect(answer.headers.get('access-control-allow-origin')).toBeNull();
+    }
   });
 });
 

@@ -34,11 +34,16 @@ function postForm(url: string, params: Record<string, string>, options: { token?
   return fetch(url, { method: 'POST', headers, body: new URLSearchParams(params) });
 }
 
-/** The 401 the front door answers for a protected Function without a valid signature. */
+/** The front door's log lines in npm start's output, one JSON object each. */
+function frontDoorLines(output: string): Record<string, unknown>[] {
+  return [...output.matchAll(/^\[front door\] (\{.*\})$/gm)].map((match) => JSON.parse(match[1]!));
+}
+
+/** The 400 the front door answers for a protected Function without a valid signature, as Twilio's gateway does. */
 async function expectSignatureRefusal(answer: Response) {
-  expect(answer.status).toBe(401);
+  expect(answer.status).toBe(400);
   const body = await answer.json();
-  expect(body).toEqual({ error: { code: 'invalid_signature', message: expect.any(String), status: 401 }, requestId: expect.any(String) });
+  expect(body).toEqual({ error: { code: 'invalid_signature', message: expect.any(String), status: 400 }, requestId: expect.any(String) });
   expect(body.error.message).toContain("Twilio's gateway refuses requests to protected Functions without a valid X-Twilio-Signature");
   return body.error.message as string;
 }
@@ -97,21 +102,29 @@ describe('npm start on the emulator', () => {
     expect(studio).toMatch(/-H 'X-Twilio-Signature: [A-Za-z0-9+/]{27}='/);
     const unsigned = studio!.replace(/-H 'X-Twilio-Signature: [^']+' /, '');
     const { stdout } = await run('sh', ['-c', `${unsigned} -w '\\n%{http_code}'`], { timeout: 15_000 });
-    expect(stdout.slice(stdout.lastIndexOf('\n') + 1)).toBe('401');
+    expect(stdout.slice(stdout.lastIndexOf('\n') + 1)).toBe('400');
   });
 
   describe('the front door', () => {
     const studio = () => `${functionsUrl()}/studio/interaction`;
     const webhook = () => `${functionsUrl()}/webhooks/interaction`;
 
-    test('refuses unsigned POSTs to both protected Functions with 401 invalid_signature, before they run', async () => {
+    test('refuses unsigned POSTs to both protected Functions with 400 invalid_signature, before they run', async () => {
       const message = await expectSignatureRefusal(await postForm(studio(), { InteractionSid: SID }));
       expect(message).toContain('has no X-Twilio-Signature header');
       expect(message).toContain(`called as ${studio()}`);
       await expectSignatureRefusal(
         await postForm(webhook(), { EventType: 'task.created', TaskAttributes: JSON.stringify({ flexInteractionSid: SID }) }),
       );
-      expect(start.output()).toMatch(/\[front door\] 401 POST \/studio\/interaction: missing signature/);
+      expect(frontDoorLines(start.output())).toContainEqual(
+        expect.objectContaining({
+          event: 'request_refused',
+          status: 400,
+          method: 'POST',
+          path: '/studio/interaction',
+          reason: 'missing signature',
+        }),
+      );
     });
 
     test('refuses a signature made for other parameters or with another token, and takes the right one', async () => {
@@ -151,12 +164,30 @@ describe('npm start on the emulator', () => {
         expect((await fetch(`${functionsUrl()}${endpoint}`, { method: 'OPTIONS' })).status).toBe(204);
     });
 
+    test('answers a preflight from any origin; the request from a foreign one is refused by /interaction itself', async () => {
+      const evil = 'https://evil.example.com';
+      const preflight = await fetch(`${functionsUrl()}/interaction`, {
+        method: 'OPTIONS',
+        headers: { Origin: evil, 'Access-Control-Request-Method': 'POST' },
+      });
+      expect([preflight.status, preflight.headers.get('access-control-allow-origin')]).toEqual([204, '*']);
+      const token = banner.match(/"Token":"([^"]+)"/)![1]!;
+      const answer = await fetch(`${functionsUrl()}/interaction`, {
+        method: 'POST',
+        headers: { Origin: evil, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ Token: token, InteractionSid: SID }),
+      });
+      expect(answer.status).toBe(403);
+      expect((await answer.json()).error.code).toBe('origin_not_allowed');
+    });
+
     test('refuses a Flex token in the URL before twilio-run can log it', async () => {
       const secret = 'eyJ-a-token-that-must-not-be-logged';
       const answer = await fetch(`${functionsUrl()}/interaction?Token=${secret}&InteractionSid=${SID}`);
       expect(answer.status).toBe(400);
       expect((await answer.json()).error).toMatchObject({ code: 'invalid_request', message: expect.stringMatching(/body of a POST/) });
-      expect(start.output()).toMatch(/\[front door\] 400 GET \/interaction: a Flex token in the URL/);
+      const line = frontDoorLines(start.output()).find(({ reason }) => reason === 'a Flex token in the URL');
+      expect(line).toMatchObject({ status: 400, method: 'GET', path: '/interaction', requestId: answer.headers.get('x-request-id') });
       expect(start.output()).not.toContain(secret);
     });
 

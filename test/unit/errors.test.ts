@@ -1,5 +1,6 @@
 import { asEnrichmentError, ERROR_STATUS, EnrichmentError, errorBody } from '../../src/core/errors';
 import { upstreamFailure } from '../../src/core/twilio/twilio-gateway';
+import schema from '../../schema/enriched-interaction.schema.json';
 import { assertMatchesSchema } from '../support/schema';
 
 test('statuses are mapped deliberately: bad input 400, auth 401/403, not found 404, upstream 502, deadline 504', () => {
@@ -8,6 +9,7 @@ test('statuses are mapped deliberately: bad input 400, auth 401/403, not found 4
     missing_token: 401,
     invalid_token: 401,
     forbidden: 403,
+    origin_not_allowed: 403,
     interaction_not_found: 404,
     upstream_auth_failed: 502,
     upstream_rate_limited: 502,
@@ -15,6 +17,11 @@ test('statuses are mapped deliberately: bad input 400, auth 401/403, not found 4
     upstream_timeout: 504,
     deadline_exceeded: 504,
   });
+});
+
+test('the schema’s error envelope names exactly the codes of the error table', () => {
+  const envelope = (schema as { $defs: { error: { properties: { error: { properties: { code: { enum: string[] } } } } } } }).$defs.error;
+  expect([...envelope.properties.error.properties.code.enum].sort()).toEqual(Object.keys(ERROR_STATUS).sort());
 });
 
 test('the envelope carries the code, message, status, parameter and Twilio code, and matches the schema', () => {

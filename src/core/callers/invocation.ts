@@ -6,7 +6,7 @@ import { Deadline } from '../deadline';
 import { asEnrichmentError, EnrichmentError, errorBody } from '../errors';
 import { createLogger, describeError, type Logger } from '../logger';
 import { onFirstUse } from '../on-first-use';
-import { headerValue, readRequestHeaders, type Event, type RequestHeaders } from '../request-input';
+import { callerRequestId, readRequestHeaders, type Event, type RequestHeaders } from '../request-input';
 import { TwilioGateway } from '../twilio/twilio-gateway';
 import type { CallScope } from '../twilio/upstream-http-client';
 import { warmContainer, type WarmContainer } from '../warm-container';
@@ -28,8 +28,6 @@ export interface CallerOptions {
  * cannot measure but the caller's clock includes.
  */
 const ANSWER_RESERVE_MS = 250;
-
-const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
 
 /**
  * Every invocation, whatever the caller, goes through the same steps:
@@ -116,9 +114,7 @@ function headersOf(event: Event): { headers: RequestHeaders; refusal?: unknown }
 }
 
 function requestIdFrom(headers: RequestHeaders): string {
-  const incoming = headerValue(headers, 'x-request-id');
-  if (incoming && REQUEST_ID.test(incoming)) return incoming;
-  return nodeCrypto().randomUUID();
+  return callerRequestId(headers['x-request-id']) ?? nodeCrypto().randomUUID();
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
