@@ -70,6 +70,8 @@ interface SeededInteraction {
   sid: string;
   channelType: string;
   label: string;
+  /** The transfers on its channel, for a caller's TransferSid. */
+  transfers: Array<{ sid: string; type: string; status: string }>;
 }
 
 interface RunningEmulator {
@@ -431,11 +433,19 @@ function banner({ url, emulator, started, host, checkSignatures, sign }: BannerF
   ];
   if (host !== DEFAULT_HOST)
     lines.push(`Listening on ${host}: other machines can call the functions (the console signs only for this one)`);
+  const transfers = (emulator?.interactions ?? []).flatMap((interaction) =>
+    interaction.transfers.map((transfer) => ({ interaction, transfer })),
+  );
   if (emulator) {
     const first = emulator.interactions[0]!;
     lines.push(
       `Emulator  ${emulator.url}  (account ${emulator.credentials.accountSid}, auth token ${emulator.credentials.authToken})`,
       `Seeded    ${sid}  ${first.channelType}: ${first.label} (${emulator.interactions.length} in all: GET ${emulator.url}/__emulator/interactions)`,
+      ...transfers.map(
+        ({ interaction, transfer }, index) =>
+          `${index === 0 ? 'Transfers' : '         '} ${transfer.sid}  ${transfer.type}, ${transfer.status}, on ${interaction.sid} ` +
+          `(${interaction.channelType}: ${interaction.label})`,
+      ),
     );
   } else {
     lines.push('Seeded    none: use an Interaction SID (KD...) of your account in place of the one below');
@@ -444,6 +454,10 @@ function banner({ url, emulator, started, host, checkSignatures, sign }: BannerF
     '',
     `Try it (the protected endpoints' curls carry an X-Twilio-Signature made with ${tokenInUse} for exactly this URL and form)`,
     `  curl -s -X POST ${studioUrl} ${signature(studioUrl, { InteractionSid: sid, include: 'all' })} -d InteractionSid=${sid} -d include=all`,
+    ...transfers.slice(0, 1).map(({ interaction, transfer }) => {
+      const params = { InteractionSid: interaction.sid, TransferSid: transfer.sid };
+      return `  curl -s -X POST ${studioUrl} ${signature(studioUrl, params)} -d InteractionSid=${interaction.sid} -d TransferSid=${transfer.sid}`;
+    }),
     `  curl -s -X POST ${webhookUrl} ${signature(webhookUrl, { EventType: 'task.created', TaskAttributes: taskAttributes })} ` +
       `-d EventType=task.created --data-urlencode 'TaskAttributes=${taskAttributes}'`,
     `  curl -s -X POST ${url}/interaction -H 'Content-Type: application/json' -d '{"Token":"${token}","InteractionSid":"${sid}"}'`,
