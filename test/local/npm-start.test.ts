@@ -10,6 +10,7 @@ import { freePort, isRunning, listeningAddresses, runNpmStart, type NpmStart } f
 import { signatureFor, withBodyHash } from '../../local/signatures';
 import { launchChromium } from '../support/browser';
 import { readSeedFile, seededInteractions } from '../../emulator/seed';
+import { MAX_FLEX_TOKEN_TTL_SECONDS } from '../../emulator/store';
 import { assertMatchesSchema } from '../support/schema';
 
 /**
@@ -75,6 +76,7 @@ describe('npm start on the emulator', () => {
     expect(banner).toContain(`Emulator  ${emulatorUrl()}  (account `);
     expect(banner).toMatch(new RegExp(`auth token ${EMULATOR_AUTH_TOKEN}\\)`));
     expect(banner).toMatch(/Seeded {4}KD[0-9a-f]{32} {2}\w+: /);
+    expect(banner).toContain(`minted by the emulator for ${MAX_FLEX_TOKEN_TTL_SECONDS / 3600} h:`);
     // The seed's transfers, each with its SID, type, status and interaction, for a TransferSid: the warm one and the cold one.
     const transfers = seededInteractions(readSeedFile()).flatMap((interaction) =>
       interaction.transfers.map((transfer) => ({ transfer, interactionSid: interaction.sid })),
