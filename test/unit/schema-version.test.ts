@@ -80,7 +80,7 @@ test('the schema’s structure is the one pinned with this schemaVersion', () =>
         `- breaking (a field removed, renamed or no longer always there; a type, a format or a list of values changed or ` +
           `narrowed; a field that was never null may now be null): bump SCHEMA_VERSION in src/core/payload.ts and the ` +
           `schema's meta.schemaVersion const, add a row to the table of versions in docs/payload.md, then pin the new fingerprint with the new version;`,
-        `- compatible (a new optional field): keep the version and ` +
+        `- compatible (a new field, optional or not: a caller reads the fields it knows): keep the version and ` +
           `pin { schemaVersion: ${SCHEMA_VERSION}, fingerprint: '${now}' } in test/unit/schema-version.test.ts.`,
       ].join('\n'),
     );
