@@ -2,6 +2,7 @@ import Ajv from 'ajv';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { faultConfigSchema, NO_FAULTS, type FaultConfig } from './faults';
+import type { SeededTransfer } from './seed';
 import { DEFAULT_HOST, DEFAULT_PORT, startEmulator } from './server';
 
 const USAGE = `Usage: npm run emulator -- [options]
@@ -37,6 +38,11 @@ function faultsFrom(values: { latency?: string; faults?: string }): FaultConfig 
     config.rules = [...config.rules, { match: '*', latencyMs }];
   }
   return config;
+}
+
+/** An interaction's transfers as the banner names them, for a caller's TransferSid. */
+function transfersNote(transfers: SeededTransfer[]): string {
+  return transfers.map((transfer) => `  TransferSid ${transfer.sid} (${transfer.type}, ${transfer.status})`).join('');
 }
 
 function ajvErrors(errors: typeof validFaults.errors): string {
@@ -80,7 +86,7 @@ Credentials it accepts (HTTP Basic):
   API key SID / secret       ${emulator.apiKey.sid} / ${emulator.apiKey.secret}
 
 Seeded interactions:
-${emulator.seeded.map((i) => `  ${i.sid}  ${i.channelType.padEnd(8)} ${i.label}`).join('\n')}
+${emulator.seeded.map((i) => `  ${i.sid}  ${i.channelType.padEnd(8)} ${i.label}${transfersNote(i.transfers)}`).join('\n')}
 
 Try it:
   curl -u ${emulator.accountSid}:${emulator.authToken} ${emulator.url}/v1/Interactions/${first.sid}

@@ -74,6 +74,14 @@ export interface SeededInteraction {
   sid: string;
   label: string;
   channelType: ChannelType;
+  /** The transfers on its channel, for a caller's TransferSid. */
+  transfers: SeededTransfer[];
+}
+
+export interface SeededTransfer {
+  sid: string;
+  type: TransferType;
+  status: TransferStatus;
 }
 
 export function readSeedFile(file: string = DEFAULT_SEED_FILE): SeedFile {
@@ -106,7 +114,14 @@ export function storeFromSeed(seed: SeedFile, now: () => number = Date.now, mint
 }
 
 export function seededInteractions(seed: SeedFile): SeededInteraction[] {
-  return seed.interactions.map((i) => ({ sid: i.sids.interaction!, label: i.label, channelType: i.channel.type }));
+  return seed.interactions.map((i) => ({
+    sid: i.sids.interaction!,
+    label: i.label,
+    channelType: i.channel.type,
+    transfers: (i.transfers ?? []).flatMap(({ transfer }) =>
+      transfer ? [{ sid: transfer.sid, type: transfer.type, status: transfer.status }] : [],
+    ),
+  }));
 }
 
 /** SIDs the seed does not spell out are derived from the account and their order, so they are stable too. */

@@ -34,6 +34,8 @@ export interface EmulatorOptions {
   consoleOrigins?: string[];
   /** How long a Serverless build stays `building` before it completes or fails (default 300 ms). */
   serverlessBuildMs?: number;
+  /** The model's clock (the seed's dates and ages are relative to it); the wall clock by default. */
+  now?: () => number;
 }
 
 export interface RunningEmulator {
@@ -60,7 +62,7 @@ declare module 'fastify' {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const seedFile = readSeedFile(options.seedFile);
   const newStore = (seed: SeedFile) => {
-    const store = storeFromSeed(seed);
+    const store = storeFromSeed(seed, options.now);
     store.serverless.buildMs = options.serverlessBuildMs ?? DEFAULT_BUILD_MS;
     return store;
   };

@@ -214,6 +214,11 @@ export interface StoreOptions {
  */
 export const MAX_FLEX_TOKENS = 1_000;
 
+/** How long a minted Flex token lasts unless the minting asks otherwise: an hour. */
+export const DEFAULT_FLEX_TOKEN_TTL_SECONDS = 3_600;
+/** The longest a minting may ask for (and, negative, the furthest back an expired one may be): a day. */
+export const MAX_FLEX_TOKEN_TTL_SECONDS = 86_400;
+
 const DEFAULT_ROLE_SID = 'RL' + 'c0ffee'.padEnd(32, '0');
 
 /** What the store indexes by SID, by kind: find(kind, sid) answers one of them. */
@@ -672,7 +677,7 @@ export class Store {
       workerSid: spec.workerSid ?? null,
       roles: spec.roles ?? ['agent'],
       realmUserId: 'US' + this.#mintSid(SID_PREFIX.account).slice(2),
-      expiresAt: this.now() + (spec.ttlSeconds ?? 3600) * 1000,
+      expiresAt: this.now() + (spec.ttlSeconds ?? DEFAULT_FLEX_TOKEN_TTL_SECONDS) * 1000,
     };
     this.#flexTokens.set(record.token, record);
     if (this.#flexTokens.size > MAX_FLEX_TOKENS) this.#flexTokens.delete(first(this.#flexTokens.keys())!);

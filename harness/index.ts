@@ -10,6 +10,7 @@ export { startEmulatorProcess, type EmulatorProcess } from './emulator-process';
 export { emulatorCredentials, emulatorEnv, startFunctions, type FunctionsServer } from './functions-server';
 export { invoke, runtimeContext, type Answer } from './invoke';
 export { isRunning, runNpmStart, type NpmStart } from './npm-start';
+export { installRuntimeTwilioGlobal } from './runtime-globals';
 export { freePort } from './ports';
 export { listeningAddresses } from './sockets';
 export { redirectedTwilioClient, redirectTwilioHelper } from './twilio-client';

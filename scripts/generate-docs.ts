@@ -1,14 +1,18 @@
 // npm run docs: writes the reference tables from their sources, so that no copy can drift.
 //   README.md          the configuration table (between its marker comments), from SETTINGS in src/core/config.ts
 //   .env.example       every setting with its default and doc, commented out, from the same list
-//   docs/payload.md    the payload's field table (between its marker comments), from the JSON Schema's descriptions
+//   docs/payload.md    the example answer, from the function's own answer for a seeded interaction
+//                      (scripts/payload-example.ts), and the payload's field table, from the JSON Schema's
+//                      descriptions (each between its marker comments)
 //   docs/deploying.md  the rehearsal's sample output and the runtime dependencies (between its marker comments),
 //                      from package.json, .twilioserverlessrc and src/functions
 // test/unit/generated-docs.test.ts fails when one of them is not what this script would write.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { installRuntimeTwilioGlobal } from '../harness';
 import { SETTINGS } from '../src/core/config';
 import { describeDeployed } from './deployed-services';
+import { payloadExample } from './payload-example';
 
 const ROOT = path.resolve(__dirname, '..');
 const SCHEMA_FILE = 'schema/enriched-interaction.schema.json';
@@ -19,16 +23,25 @@ export interface GeneratedFile {
   content: string;
 }
 
-/** What `npm run docs` would write, computed from the files as they are now under `root`. */
-export function generatedFiles(root = ROOT): GeneratedFile[] {
+/** The files `npm run docs` writes. */
+export const GENERATED_PATHS = ['README.md', '.env.example', 'docs/payload.md', 'docs/deploying.md'] as const;
+
+/**
+ * What `npm run docs` would write, computed from the files as they are now under `root` and, for the example answer,
+ * from the code as it is now (a function called in this process: the caller installs the global Twilio.Response).
+ */
+export async function generatedFiles(root = ROOT): Promise<GeneratedFile[]> {
   const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
   const schema = JSON.parse(read(SCHEMA_FILE)) as SchemaNode;
-  return [
-    { path: 'README.md', content: replaceGenerated(read('README.md'), 'configuration', configurationTable()) },
-    { path: '.env.example', content: envExample() },
-    { path: 'docs/payload.md', content: replaceGenerated(read('docs/payload.md'), 'payload fields', payloadFieldTable(schema)) },
-    { path: 'docs/deploying.md', content: replaceGenerated(read('docs/deploying.md'), 'rehearsal sample', rehearsalSample(root)) },
-  ];
+  const example = `\`\`\`json\n${readableJson(await payloadExample())}\n\`\`\``;
+  const payloadDoc = replaceGenerated(read('docs/payload.md'), 'payload example', example);
+  const files: Record<(typeof GENERATED_PATHS)[number], string> = {
+    'README.md': replaceGenerated(read('README.md'), 'configuration', configurationTable()),
+    '.env.example': envExample(),
+    'docs/payload.md': replaceGenerated(payloadDoc, 'payload fields', payloadFieldTable(schema)),
+    'docs/deploying.md': replaceGenerated(read('docs/deploying.md'), 'rehearsal sample', rehearsalSample(root)),
+  };
+  return GENERATED_PATHS.map((file) => ({ path: file, content: files[file] }));
 }
 
 /**
@@ -193,15 +206,35 @@ export function payloadFieldTable(schema: SchemaNode): string {
 
 /** An example as the table shows it: a string as it is, anything else as compact JSON. */
 function example(value: unknown): string {
-  const inline = (v: unknown): string => {
-    if (Array.isArray(v)) return `[${v.map(inline).join(',')}]`;
-    if (v !== null && typeof v === 'object') {
-      const entries = Object.entries(v).map(([key, item]) => `${JSON.stringify(key)}: ${inline(item)}`);
-      return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
-    }
-    return JSON.stringify(v);
-  };
-  return `\`${typeof value === 'string' ? value : inline(value)}\``;
+  return `\`${typeof value === 'string' ? value : inlineJson(value)}\``;
+}
+
+/** JSON on one line, with a space inside an object's braces and after its commas. */
+function inlineJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(inlineJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}: ${inlineJson(item)}`);
+    return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
+  }
+  return JSON.stringify(value);
+}
+
+const EXAMPLE_WIDTH = 120;
+
+/** JSON as the docs show it: an object or array on one line when that line fits in EXAMPLE_WIDTH, else an entry a line. */
+function readableJson(value: unknown, lead = 0, indent = ''): string {
+  const inline = inlineJson(value);
+  // `lead` is what stands before the value on its line; a comma may follow it.
+  if (value === null || typeof value !== 'object' || lead + inline.length + 1 <= EXAMPLE_WIDTH) return inline;
+  const inner = `${indent}  `;
+  const lines = Array.isArray(value)
+    ? value.map((item) => `${inner}${readableJson(item, inner.length, inner)}`)
+    : Object.entries(value).map(([key, item]) => {
+        const head = `${inner}${JSON.stringify(key)}: `;
+        return `${head}${readableJson(item, head.length, inner)}`;
+      });
+  const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
+  return `${open}\n${lines.join(',\n')}\n${indent}${close}`;
 }
 
 /** A table cell: a pipe would end it. */
@@ -218,11 +251,18 @@ export function replaceGenerated(text: string, name: string, generated: string):
   return `${text.slice(0, afterBegin)}\n\n${generated}\n\n${text.slice(end)}`;
 }
 
-if (require.main === module) {
-  for (const file of generatedFiles()) {
+async function main(): Promise<void> {
+  installRuntimeTwilioGlobal();
+  for (const file of await generatedFiles()) {
     const target = path.join(ROOT, file.path);
     if (readFileSync(target, 'utf8') === file.content) continue;
     writeFileSync(target, file.content);
     console.log(`npm run docs: wrote ${file.path}`);
   }
 }
+
+if (require.main === module)
+  main().catch((error: unknown) => {
+    console.error(`npm run docs: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = 1;
+  });

@@ -26,6 +26,8 @@ const DEFAULT_EMULATOR_PORT = 4010;
 /** Where the console page reads how it was started (served as /console/config.json, protected like the page). */
 const CONSOLE_CONFIG = path.join(root, 'dist/assets/console/config.protected.json');
 const STARTUP_TIMEOUT_MS = 60_000;
+/** The banner's Flex token lasts a day, the longest the emulator mints (MAX_FLEX_TOKEN_TTL_SECONDS, emulator/store.ts). */
+const BANNER_TOKEN_TTL_SECONDS = 86_400;
 
 const USAGE = `Usage: npm start -- [options]
 
@@ -70,6 +72,8 @@ interface SeededInteraction {
   sid: string;
   channelType: string;
   label: string;
+  /** The transfers on its channel, for a caller's TransferSid. */
+  transfers: Array<{ sid: string; type: string; status: string }>;
 }
 
 interface RunningEmulator {
@@ -78,6 +82,8 @@ interface RunningEmulator {
   interactions: SeededInteraction[];
   token: string;
   identity: string;
+  /** When the token expires, as the emulator minted it. */
+  tokenExpiration: string;
   credentials: { accountSid: string; authToken: string };
 }
 
@@ -91,6 +97,10 @@ function step(text: string): void {
 }
 function detail(text: string): void {
   console.log(`  ${text}`);
+}
+/** Whole hours from now until `isoDate`. */
+function hoursUntil(isoDate: string): number {
+  return Math.round((Date.parse(isoDate) - Date.now()) / 3_600_000);
 }
 function seconds(since: number): string {
   return `${((Date.now() - since) / 1000).toFixed(1)} s`;
@@ -306,16 +316,16 @@ async function startEmulatorChild(port: number, origins: string[]): Promise<Runn
     'see its output below',
   );
   const { interactions } = (await (await fetch(`${url}/__emulator/interactions`)).json()) as { interactions: SeededInteraction[] };
-  // A token for the ready-made /interaction curl, valid for a day.
+  // A token for the ready-made /interaction curl.
   const minted = await fetch(`${url}/__emulator/flex-tokens`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ ttl_seconds: 86_400 }),
+    body: JSON.stringify({ ttl_seconds: BANNER_TOKEN_TTL_SECONDS }),
   });
   if (!minted.ok) throw new StartError(`The emulator did not mint a Flex token (HTTP ${minted.status}).`);
-  const { token, identity } = (await minted.json()) as { token: string; identity: string };
+  const { token, identity, expiration } = (await minted.json()) as { token: string; identity: string; expiration: string };
   detail(`${interactions.length} seeded interactions, ready in ${seconds(started)}`);
-  return { record, url, interactions, token, identity, credentials: emulatorCredentials(record.output)! };
+  return { record, url, interactions, token, identity, tokenExpiration: expiration, credentials: emulatorCredentials(record.output)! };
 }
 
 /** Single quotes keep a value literal in a .env file; values that hold one are double-quoted. */
@@ -431,11 +441,19 @@ function banner({ url, emulator, started, host, checkSignatures, sign }: BannerF
   ];
   if (host !== DEFAULT_HOST)
     lines.push(`Listening on ${host}: other machines can call the functions (the console signs only for this one)`);
+  const transfers = (emulator?.interactions ?? []).flatMap((interaction) =>
+    interaction.transfers.map((transfer) => ({ interaction, transfer })),
+  );
   if (emulator) {
     const first = emulator.interactions[0]!;
     lines.push(
       `Emulator  ${emulator.url}  (account ${emulator.credentials.accountSid}, auth token ${emulator.credentials.authToken})`,
       `Seeded    ${sid}  ${first.channelType}: ${first.label} (${emulator.interactions.length} in all: GET ${emulator.url}/__emulator/interactions)`,
+      ...transfers.map(
+        ({ interaction, transfer }, index) =>
+          `${index === 0 ? 'Transfers' : '         '} ${transfer.sid}  ${transfer.type}, ${transfer.status}, on ${interaction.sid} ` +
+          `(${interaction.channelType}: ${interaction.label})`,
+      ),
     );
   } else {
     lines.push('Seeded    none: use an Interaction SID (KD...) of your account in place of the one below');
@@ -444,11 +462,16 @@ function banner({ url, emulator, started, host, checkSignatures, sign }: BannerF
     '',
     `Try it (the protected endpoints' curls carry an X-Twilio-Signature made with ${tokenInUse} for exactly this URL and form)`,
     `  curl -s -X POST ${studioUrl} ${signature(studioUrl, { InteractionSid: sid, include: 'all' })} -d InteractionSid=${sid} -d include=all`,
+    ...transfers.slice(0, 1).map(({ interaction, transfer }) => {
+      const params = { InteractionSid: interaction.sid, TransferSid: transfer.sid };
+      return `  curl -s -X POST ${studioUrl} ${signature(studioUrl, params)} -d InteractionSid=${interaction.sid} -d TransferSid=${transfer.sid}`;
+    }),
     `  curl -s -X POST ${webhookUrl} ${signature(webhookUrl, { EventType: 'task.created', TaskAttributes: taskAttributes })} ` +
       `-d EventType=task.created --data-urlencode 'TaskAttributes=${taskAttributes}'`,
     `  curl -s -X POST ${url}/interaction -H 'Content-Type: application/json' -d '{"Token":"${token}","InteractionSid":"${sid}"}'`,
     emulator
-      ? `  (the Flex token is ${emulator.identity}'s, minted by the emulator for 24 h: POST ${emulator.url}/__emulator/flex-tokens mints more)`
+      ? `  (the Flex token is ${emulator.identity}'s, minted by the emulator for ${hoursUntil(emulator.tokenExpiration)} h: ` +
+          `POST ${emulator.url}/__emulator/flex-tokens mints more)`
       : '  (/interaction checks the Flex token with Twilio: copy one from a logged-in Flex UI)',
     '',
     'Logs of both follow. Ctrl-C stops both.',

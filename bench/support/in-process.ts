@@ -2,8 +2,7 @@ import type { ServerlessFunctionSignature } from '@twilio-labs/serverless-runtim
 import { openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { format } from 'node:util';
-import twilio from 'twilio';
-import { invoke, type Answer } from '../../harness';
+import { installRuntimeTwilioGlobal, invoke, type Answer } from '../../harness';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -16,12 +15,7 @@ const ROOT = path.resolve(__dirname, '../..');
 
 export type Invoke = (params: Record<string, unknown>) => Promise<Answer>;
 
-/** The runtime's Response (a file its package does not export, so required by path). */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Response } = require(path.join(ROOT, 'node_modules/@twilio/runtime-handler/dist/dev-runtime/internal/response.js')) as {
-  Response: new () => { statusCode: number; body: unknown };
-};
-(globalThis as unknown as { Twilio: object }).Twilio = { ...twilio, Response };
+installRuntimeTwilioGlobal();
 
 /**
  * The functions' log lines are written, then dropped, and written as Node

@@ -2,7 +2,7 @@ import { faultConfigSchema, NO_FAULTS, type FaultConfig } from '../faults';
 import type { RequestLog } from '../request-log';
 import type { SeededInteraction } from '../seed';
 import { deployedView } from '../serverless/representations';
-import type { Store } from '../store';
+import { MAX_FLEX_TOKEN_TTL_SECONDS, type Store } from '../store';
 import type { ApiRequest, ApiResult, Method } from './route';
 
 /** The running emulator, as the admin routes (and server.ts) act on it. */
@@ -38,7 +38,7 @@ const flexTokenRequest = {
     identity: { type: 'string', minLength: 1, maxLength: 256 },
     worker_sid: { type: ['string', 'null'], pattern: '^WK[0-9a-fA-F]{32}$' },
     roles: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 64 }, maxItems: 20 },
-    ttl_seconds: { type: 'integer', minimum: -86400, maximum: 86400 },
+    ttl_seconds: { type: 'integer', minimum: -MAX_FLEX_TOKEN_TTL_SECONDS, maximum: MAX_FLEX_TOKEN_TTL_SECONDS },
   },
 };
 

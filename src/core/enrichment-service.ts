@@ -2,7 +2,7 @@ import type { Config } from './config';
 import type { Deadline } from './deadline';
 import { addIncluded, describeInteraction, unavailableParts, type IncludedResources, type Outcome } from './enrich';
 import { asEnrichmentError, EnrichmentError } from './errors';
-import type { EnrichedInteraction, EnrichmentResult } from './payload';
+import { SCHEMA_VERSION, type EnrichedInteraction, type EnrichmentResult } from './payload';
 import type { EnrichmentRequest } from './request-input';
 import type { TwilioGateway } from './twilio/twilio-gateway';
 import type { WarmCache } from './warm-cache';
@@ -129,7 +129,7 @@ export async function enrichInteraction(options: {
   return {
     ...value.body,
     meta: {
-      schemaVersion: 1,
+      schemaVersion: SCHEMA_VERSION,
       requestId: options.requestId,
       fetchedAt: value.fetchedAt,
       durationMs: Math.round(now() - options.startedAt),

@@ -162,8 +162,15 @@ export interface LiveTask {
   attributes: Record<string, unknown> | null;
 }
 
+/**
+ * The version of this shape, in every answer's `meta.schemaVersion` and the schema's `const`. It changes only when a
+ * caller written for the previous shape could break; test/unit/schema-version.test.ts asks for that decision
+ * whenever the schema's structure changes.
+ */
+export const SCHEMA_VERSION = 1;
+
 export interface Meta {
-  schemaVersion: 1;
+  schemaVersion: typeof SCHEMA_VERSION;
   requestId: string;
   fetchedAt: string;
   durationMs: number;

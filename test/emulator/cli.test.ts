@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { freePort } from '../../harness';
+import { readSeedFile, seededInteractions } from '../../emulator/seed';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -21,7 +22,7 @@ function runEmulator(args: string[]) {
   return { child, exited, printed, output: () => output };
 }
 
-test('prints its URL, the credentials it accepts and the seeded SIDs; a seeded interaction answers curl -u', async () => {
+test('prints its URL, the credentials it accepts and the seeded SIDs with their transfers; a seeded interaction answers curl -u', async () => {
   const port = await freePort();
   const emulator = runEmulator(['--port', String(port)]);
   try {
@@ -30,6 +31,9 @@ test('prints its URL, the credentials it accepts and the seeded SIDs; a seeded i
     const [, accountSid, authToken] = /account SID \/ auth token\s+(AC[0-9a-f]{32}) \/ (\S+)/.exec(banner)!;
     const sids = banner.match(/KD[0-9a-f]{32}/g)!;
     expect(new Set(sids).size).toBeGreaterThanOrEqual(9);
+    for (const interaction of seededInteractions(readSeedFile()))
+      for (const transfer of interaction.transfers)
+        expect(banner).toMatch(new RegExp(`${interaction.sid} .*TransferSid ${transfer.sid} \\(${transfer.type}, ${transfer.status}\\)`));
     const response = await fetch(`http://127.0.0.1:${port}/v1/Interactions/${sids[0]}`, {
       headers: { Authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}` },
     });

@@ -9,7 +9,8 @@ import type { Browser, Page } from 'playwright-core';
 import { freePort, isRunning, listeningAddresses, runNpmStart, type NpmStart } from '../../harness';
 import { signatureFor, withBodyHash } from '../../local/signatures';
 import { launchChromium } from '../support/browser';
-import { readSeedFile } from '../../emulator/seed';
+import { readSeedFile, seededInteractions } from '../../emulator/seed';
+import { MAX_FLEX_TOKEN_TTL_SECONDS } from '../../emulator/store';
 import { assertMatchesSchema } from '../support/schema';
 
 /**
@@ -68,7 +69,7 @@ describe('npm start on the emulator', () => {
   const functionsUrl = () => `http://localhost:${functionsPort}`;
   const emulatorUrl = () => `http://127.0.0.1:${emulatorPort}`;
 
-  test('shows its progress, then a banner with the endpoints, the console, a seeded SID and a curl for each endpoint', () => {
+  test('shows its progress, then a banner with the endpoints, the console, a seeded SID, the seeded transfers and a curl for each endpoint', () => {
     expect(banner).toMatch(
       /Starting the local Twilio API emulator[\s\S]*Starting the functions with twilio-run[\s\S]*Starting the front door/,
     );
@@ -80,22 +81,37 @@ describe('npm start on the emulator', () => {
     expect(banner).toContain(`Emulator  ${emulatorUrl()}  (account `);
     expect(banner).toMatch(new RegExp(`auth token ${EMULATOR_AUTH_TOKEN}\\)`));
     expect(banner).toMatch(/Seeded {4}KD[0-9a-f]{32} {2}\w+: /);
+    expect(banner).toContain(`minted by the emulator for ${MAX_FLEX_TOKEN_TTL_SECONDS / 3600} h:`);
+    // The seed's transfers, each with its SID, type, status and interaction, for a TransferSid: the warm one and the cold one.
+    const transfers = seededInteractions(readSeedFile()).flatMap((interaction) =>
+      interaction.transfers.map((transfer) => ({ transfer, interactionSid: interaction.sid })),
+    );
+    expect(transfers.map(({ transfer }) => transfer.type).sort()).toEqual(['cold', 'warm']);
+    for (const { transfer, interactionSid } of transfers)
+      expect(banner).toMatch(
+        new RegExp(`^(Transfers| {9}) ${transfer.sid}  ${transfer.type}, ${transfer.status}, on ${interactionSid} \\(`, 'm'),
+      );
     expect(curlCommands(banner).map((command) => command.match(/ (http\S+)/)?.[1])).toEqual([
+      `${functionsUrl()}/studio/interaction`,
       `${functionsUrl()}/studio/interaction`,
       `${functionsUrl()}/webhooks/interaction`,
       `${functionsUrl()}/interaction`,
     ]);
   });
 
-  test('each printed curl command, run as printed, gets the seeded interaction enriched', async () => {
+  test('each printed curl command, run as printed, gets the seeded interaction enriched, or the seeded transfer it names', async () => {
     const seeded = banner.match(/Seeded {4}(KD[0-9a-f]{32})/)![1]!;
+    const transferCommands = curlCommands(banner).filter((command) => command.includes('TransferSid='));
+    expect(transferCommands).toHaveLength(1);
     for (const command of curlCommands(banner)) {
       const { stdout } = await run('sh', ['-c', `${command} -w '\\n%{http_code}'`], { timeout: 15_000 });
       const status = stdout.slice(stdout.lastIndexOf('\n') + 1);
       const body = JSON.parse(stdout.slice(0, stdout.lastIndexOf('\n')));
       expect({ command, status }).toEqual({ command, status: '200' });
       assertMatchesSchema('payload', body);
-      expect(body.interaction.sid).toBe(seeded);
+      const [, interactionSid, transferSid] = /InteractionSid=(KD[0-9a-f]{32}) -d TransferSid=(UX[0-9a-f]{32})/.exec(command) ?? [];
+      expect(body.interaction.sid).toBe(interactionSid ?? seeded);
+      if (transferSid) expect(body.transfer).toMatchObject({ sid: transferSid, status: 'active' });
     }
     // The protected ones carry a signature; without it, the same command is refused.
     const [studio] = curlCommands(banner);

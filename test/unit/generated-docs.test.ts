@@ -1,25 +1,49 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { generatedFiles, payloadFields, rehearsalSample, type SchemaNode } from '../../scripts/generate-docs';
+import {
+  GENERATED_PATHS,
+  generatedFiles,
+  payloadFields,
+  rehearsalSample,
+  type GeneratedFile,
+  type SchemaNode,
+} from '../../scripts/generate-docs';
 import schema from '../../schema/enriched-interaction.schema.json';
+import { readSeedFile } from '../../emulator/seed';
+import { assertMatchesSchema } from '../support/schema';
 
 /**
- * The configuration table, .env.example, the payload's field table and the rehearsal's sample output are written by
- * `npm run docs`, never by hand.
+ * The configuration table, .env.example, the payload's example answer and its field table, and the rehearsal's
+ * sample output are written by `npm run docs`, never by hand: the example from what the code answers now, so a
+ * change to the payload that is not in the docs fails here.
  */
 
 const ROOT = path.resolve(__dirname, '../..');
 
-test.each(generatedFiles().map((file) => [file.path, file.content]))('%s is what npm run docs writes', (file, expected) => {
+let generated: GeneratedFile[];
+beforeAll(async () => {
+  generated = await generatedFiles();
+});
+
+test.each(GENERATED_PATHS)('%s is what npm run docs writes', (file) => {
   const actual = readFileSync(path.join(ROOT, file), 'utf8').split('\n');
-  const wanted = expected.split('\n');
+  const wanted = generated.find((written) => written.path === file)!.content.split('\n');
   const line = wanted.findIndex((text, index) => actual[index] !== text);
   const stale = line === -1 && actual.length !== wanted.length ? wanted.length : line;
   if (stale !== -1)
     throw new Error(
       `${file} is stale at line ${stale + 1}: run npm run docs.\n  in the file:  ${actual[stale] ?? '(end of file)'}\n  npm run docs: ${wanted[stale] ?? '(end of file)'}`,
     );
+});
+
+test('the example answer in docs/payload.md is a payload the schema accepts, for a seeded interaction', () => {
+  const doc = readFileSync(path.join(ROOT, 'docs/payload.md'), 'utf8');
+  const block = /<!-- generated: payload example .*-->\s*```json\n([\s\S]*?)\n```\s*<!-- end generated: payload example -->/.exec(doc);
+  expect(block).not.toBeNull();
+  const example = JSON.parse(block![1]!);
+  assertMatchesSchema('payload', example);
+  expect(readSeedFile().interactions.map((interaction) => interaction.sids.interaction)).toContain(example.interaction.sid);
 });
 
 test('the field walk finds the fields it should (a check of the generator itself)', () => {
