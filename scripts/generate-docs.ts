@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SETTINGS } from '../src/core/config';
+import { replaceGenerated } from './generated-section';
 
 const ROOT = path.resolve(__dirname, '..');
 const SCHEMA_FILE = 'schema/enriched-interaction.schema.json';
@@ -160,15 +161,6 @@ function example(value: unknown): string {
 /** A table cell: a pipe would end it. */
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|');
-}
-
-/** Replaces what lies between `<!-- generated: NAME ... -->` and `<!-- end generated: NAME -->`, markers kept. */
-export function replaceGenerated(text: string, name: string, generated: string): string {
-  const begin = new RegExp(`^<!-- generated: ${name} .*-->$`, 'm').exec(text);
-  const end = text.indexOf(`<!-- end generated: ${name} -->`);
-  if (!begin || end < begin.index) throw new Error(`The markers of the generated ${name} are missing.`);
-  const afterBegin = begin.index + begin[0].length;
-  return `${text.slice(0, afterBegin)}\n\n${generated}\n\n${text.slice(end)}`;
 }
 
 if (require.main === module) {
