@@ -9,10 +9,10 @@ import { BASELINE, BUNDLES, measureColdStart } from './measure/cold-start';
 import { measureCacheMemory } from './measure/cache-memory';
 import { measureLatencyWithAll } from './measure/latency';
 import { measureOverhead } from './measure/overhead';
-import { measureEmulatorRate, measureThroughput, type ThroughputOptions } from './measure/throughput';
+import { measureEmulatorRate, measureThroughput } from './measure/throughput';
 import { measureUpstreamCalls } from './measure/upstream-calls';
 import { invoker, loadFunction } from './support/in-process';
-import { describeMachine, markdownTable, row, type Row } from './support/report';
+import { describeCode, describeMachine, markdownTable, row, type BenchReport, type Results, type Row, type Sizes } from './support/report';
 import { round } from './support/stats';
 
 const SIZES = {
@@ -20,15 +20,15 @@ const SIZES = {
     coldStartRuns: 20,
     overhead: { rounds: 20, callsPerRound: 200, warmupCalls: 3000, concurrencies: [1, 16] },
     latencySamples: 30,
-    throughput: { concurrencies: [16, 64], rounds: 3, durationSeconds: 6, warmupSeconds: 3 } as ThroughputOptions,
+    throughput: { concurrencies: [16, 64], rounds: 3, durationSeconds: 6, warmupSeconds: 3 },
   },
   smoke: {
     coldStartRuns: 2,
     overhead: { rounds: 2, callsPerRound: 20, warmupCalls: 10, concurrencies: [1, 16] },
     latencySamples: 2,
-    throughput: { concurrencies: [16, 64], rounds: 1, durationSeconds: 1, warmupSeconds: 1 } as ThroughputOptions,
+    throughput: { concurrencies: [16, 64], rounds: 1, durationSeconds: 1, warmupSeconds: 1 },
   },
-};
+} satisfies Record<string, Sizes>;
 
 const ROOT = path.resolve(__dirname, '..');
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   say(
     `bench (${kind}): ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}, load average ${machine.loadAverageAtStart.join(' ')}`,
   );
+  say(`  code: ${describeCode(machine)}`);
 
   const emulator = await startEmulatorProcess();
   redirectTwilioHelper(emulator.url);
@@ -69,7 +70,8 @@ async function main(): Promise<void> {
     const problems = checkFigures(results, rows);
     const file = path.join(ROOT, 'bench/results', `${kind}-${machine.date.replace(/[:.]/g, '-')}.json`);
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify({ kind, machine, sizes: size, results, rows }, null, 2)}\n`);
+    const report: BenchReport = { kind, machine, sizes: size, results, rows };
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     say(`figures written to ${path.relative(ROOT, file)}`);
     if (problems.length > 0) {
       say(`the bench did not work:\n  ${problems.join('\n  ')}`);
@@ -93,16 +95,6 @@ async function enrichmentSample(emulator: EmulatorProcess, interactionSid: strin
   const { meta, ...enrichment } = body;
   return { body: enrichment, warnings: meta.warnings, partial: meta.partial, fetchedAt: meta.fetchedAt };
 }
-
-type Results = {
-  coldStart: Awaited<ReturnType<typeof measureColdStart>>;
-  overhead: Awaited<ReturnType<typeof measureOverhead>>;
-  latency: Awaited<ReturnType<typeof measureLatencyWithAll>>;
-  upstreamCalls: Awaited<ReturnType<typeof measureUpstreamCalls>>;
-  cacheMemory: ReturnType<typeof measureCacheMemory>;
-  throughput: Awaited<ReturnType<typeof measureThroughput>>;
-  emulatorRate: Awaited<ReturnType<typeof measureEmulatorRate>>;
-};
 
 function tableRows(r: Results): Row[] {
   const rows: Row[] = [];
