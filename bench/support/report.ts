@@ -154,3 +154,8 @@ export function describeCode({ commit, uncommittedChanges }: Pick<Machine, 'comm
     ? `commit ${commit.slice(0, 7)}, no uncommitted changes`
     : `commit ${commit.slice(0, 7)} WITH UNCOMMITTED CHANGES to ${changes.join(', ')}`;
 }
+
+/** What a project server of item 5 runs, as the table and the README name it. */
+export function throughputVariant(server: Pick<ServerThroughput, 'name'>): string {
+  return server.name.includes('default') ? 'defaults' : 'a fetch per request';
+}
