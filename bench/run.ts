@@ -1,5 +1,6 @@
 // npm run bench (and npm run bench:smoke): the project side by side with the naive function from Twilio's
-// docs, on this machine, in one run. Prints one table and writes every figure to bench/results/.
+// docs, on this machine, in one run. Prints one table and writes every figure to bench/results/;
+// with --record, the run becomes bench/results/recorded.json and bench/README.md quotes its figures.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,6 +13,7 @@ import { measureOverhead } from './measure/overhead';
 import { measureEmulatorRate, measureThroughput } from './measure/throughput';
 import { measureUpstreamCalls } from './measure/upstream-calls';
 import { invoker, loadFunction } from './support/in-process';
+import { BENCH_README, RECORDED_RUN, recordRun } from './support/readme';
 import {
   describeCode,
   describeMachine,
@@ -44,8 +46,9 @@ const ROOT = path.resolve(__dirname, '..');
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, record: { type: 'boolean', default: false } } });
   const kind = values.smoke ? 'smoke' : 'full';
+  if (values.record && kind !== 'full') throw new Error('--record keeps a full run only: drop --smoke.');
   const size = SIZES[kind];
   const machine = describeMachine();
   say(
@@ -86,6 +89,9 @@ async function main(): Promise<void> {
     if (problems.length > 0) {
       say(`the bench did not work:\n  ${problems.join('\n  ')}`);
       process.exitCode = 1;
+    } else if (values.record) {
+      recordRun(file, ROOT);
+      say(`recorded: ${RECORDED_RUN} is this run, and ${BENCH_README} quotes its figures`);
     }
   } finally {
     await emulator.stop();

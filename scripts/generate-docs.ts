@@ -2,9 +2,12 @@
 //   README.md          the configuration table (between its marker comments), from SETTINGS in src/core/config.ts
 //   .env.example       every setting with its default and doc, commented out, from the same list
 //   docs/payload.md    the payload's field table (between its marker comments), from the JSON Schema's descriptions
+//   bench/README.md    the bench's table and the sentences that quote its figures, from bench/results/recorded.json
 // test/unit/generated-docs.test.ts fails when one of them is not what this script would write.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { BENCH_README, benchReadme, RECORDED_RUN } from '../bench/support/readme';
+import type { BenchReport } from '../bench/support/report';
 import { SETTINGS } from '../src/core/config';
 import { replaceGenerated } from './generated-section';
 
@@ -25,6 +28,7 @@ export function generatedFiles(root = ROOT): GeneratedFile[] {
     { path: 'README.md', content: replaceGenerated(read('README.md'), 'configuration', configurationTable()) },
     { path: '.env.example', content: envExample() },
     { path: 'docs/payload.md', content: replaceGenerated(read('docs/payload.md'), 'payload fields', payloadFieldTable(schema)) },
+    { path: BENCH_README, content: benchReadme(read(BENCH_README), JSON.parse(read(RECORDED_RUN)) as BenchReport) },
   ];
 }
 
