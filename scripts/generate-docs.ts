@@ -6,12 +6,16 @@
 //                      descriptions (each between its marker comments)
 //   docs/deploying.md  the rehearsal's sample output and the runtime dependencies (between its marker comments),
 //                      from package.json, .twilioserverlessrc and src/functions
+//   bench/README.md    the bench's table and the sentences that quote its figures, from bench/results/recorded.json
 // test/unit/generated-docs.test.ts fails when one of them is not what this script would write.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { BENCH_README, benchReadme, RECORDED_RUN } from '../bench/support/readme';
+import type { BenchReport } from '../bench/support/report';
 import { installRuntimeTwilioGlobal } from '../harness';
 import { SETTINGS } from '../src/core/config';
 import { describeDeployed } from './deployed-services';
+import { replaceGenerated } from './generated-section';
 import { payloadExample } from './payload-example';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -24,7 +28,7 @@ export interface GeneratedFile {
 }
 
 /** The files `npm run docs` writes. */
-export const GENERATED_PATHS = ['README.md', '.env.example', 'docs/payload.md', 'docs/deploying.md'] as const;
+export const GENERATED_PATHS = ['README.md', '.env.example', 'docs/payload.md', 'docs/deploying.md', BENCH_README] as const;
 
 /**
  * What `npm run docs` would write, computed from the files as they are now under `root` and, for the example answer,
@@ -40,6 +44,7 @@ export async function generatedFiles(root = ROOT): Promise<GeneratedFile[]> {
     '.env.example': envExample(),
     'docs/payload.md': replaceGenerated(payloadDoc, 'payload fields', payloadFieldTable(schema)),
     'docs/deploying.md': replaceGenerated(read('docs/deploying.md'), 'rehearsal sample', rehearsalSample(root)),
+    [BENCH_README]: benchReadme(read(BENCH_README), JSON.parse(read(RECORDED_RUN)) as BenchReport),
   };
   return GENERATED_PATHS.map((file) => ({ path: file, content: files[file] }));
 }
@@ -240,15 +245,6 @@ function readableJson(value: unknown, lead = 0, indent = ''): string {
 /** A table cell: a pipe would end it. */
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|');
-}
-
-/** Replaces what lies between `<!-- generated: NAME ... -->` and `<!-- end generated: NAME -->`, markers kept. */
-export function replaceGenerated(text: string, name: string, generated: string): string {
-  const begin = new RegExp(`^<!-- generated: ${name} .*-->$`, 'm').exec(text);
-  const end = text.indexOf(`<!-- end generated: ${name} -->`);
-  if (!begin || end < begin.index) throw new Error(`The markers of the generated ${name} are missing.`);
-  const afterBegin = begin.index + begin[0].length;
-  return `${text.slice(0, afterBegin)}\n\n${generated}\n\n${text.slice(end)}`;
 }
 
 async function main(): Promise<void> {
