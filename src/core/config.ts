@@ -32,7 +32,10 @@ export const SETTINGS = {
   UPSTREAM_MAX_ATTEMPTS: { default: '6', doc: 'Attempts per Twilio request (429, 5xx and network errors are retried).' },
   UPSTREAM_RETRY_BASE_MS: { default: '100', doc: 'First backoff step; the step doubles per retry, with full jitter.' },
   UPSTREAM_RETRY_MAX_DELAY_MS: { default: '1000', doc: 'Largest backoff step.' },
-  UPSTREAM_MAX_CONCURRENCY: { default: '16', doc: 'Twilio requests in flight per container; more wait their turn.' },
+  UPSTREAM_MAX_CONCURRENCY: {
+    default: '16',
+    doc: 'Twilio requests in flight per container (each function keeps its own); more wait their turn.',
+  },
   FLEX_TOKEN_VALIDATION_TIMEOUT_MS: { default: '3000', doc: 'Bound on validating a Flex token with Twilio IAM, retries included.' },
   CACHE_TTL_MS: { default: '5000', doc: 'How long an enrichment is reused by the same warm container; 0 turns the cache off.' },
   CACHE_MAX_ENTRIES: { default: '500', doc: 'Enrichments kept per container at most.' },
