@@ -98,6 +98,12 @@ Rate limits: ${emulator.rateLimits ? "Twilio's, 429 past them (--rate-limits off
 Seeded interactions:
 ${emulator.seeded.map((i) => `  ${i.sid}  ${i.channelType.padEnd(8)} ${i.label}`).join('\n')}
 
+Sync Services (sync.twilio.com: send X-Forwarded-Host: sync.twilio.com, as /v1/Services is Serverless's too):
+${emulator.store.sync
+  .services()
+  .map((service) => `  ${service.sid}  ${service.uniqueName ?? ''}`)
+  .join('\n')}
+
 Try it:
   curl -u ${emulator.accountSid}:${emulator.authToken} ${emulator.url}/v1/Interactions/${first.sid}
   curl -X POST ${emulator.url}/__emulator/flex-tokens -H 'Content-Type: application/json' -d '{}'

@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decide, NO_FAULTS, type FaultConfig } from './faults';
 import { installLocalOnly } from './local-only';
-import { RateLimiter, type RateLimits } from './rate-limits';
+import { RateLimiter, type RateLimits, type Refusal } from './rate-limits';
 import { HOSTS, type Product } from './representations';
 import { RequestLog, type LoggedRequest } from './request-log';
 import { adminRoutes, type EmulatorState } from './routes/admin';
@@ -63,7 +63,8 @@ const OTHER_METHODS = ['PUT', 'PATCH'] as const;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    api?: ApiRoute;
+    /** The operations this method and path serve: one, or one per product where Twilio's hosts share a path. */
+    api?: readonly ApiRoute[];
   }
 }
 
@@ -163,18 +164,22 @@ async function registerApiRoutes(app: FastifyInstance, state: EmulatorState): Pr
   });
 }
 
-/** Each path's operations, plus a 405 for the methods the path does not serve (Twilio's code 20004). */
+/**
+ * Each path's operations, plus a 405 for the methods the path does not serve (Twilio's code 20004). Where two
+ * products serve one method and path (Serverless's and Sync's `/v1/Services`), the request's host picks one.
+ */
 function registerPaths(app: FastifyInstance, operations: ApiRoute[], state: EmulatorState): void {
   const byPath = new Map<string, ApiRoute[]>();
   for (const route of operations) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
 
   for (const [path, routes] of byPath) {
-    for (const route of routes) {
+    for (const method of new Set(routes.map((r) => r.method))) {
       app.route({
-        method: route.method,
+        method,
         url: path,
-        config: { api: route },
+        config: { api: routes.filter((r) => r.method === method) },
         handler: async (request, reply) => {
+          const route = operationOf(request)!;
           const apiRequest = requestFor(request);
           checkPathSids(route, apiRequest);
           return send(reply, route.handle(apiRequest, state.store));
@@ -186,7 +191,7 @@ function registerPaths(app: FastifyInstance, operations: ApiRoute[], state: Emul
       app.route({
         method,
         url: path,
-        config: { api: routes[0]! },
+        config: { api: [routes[0]!] },
         handler: async (request) => {
           throw errors.methodNotAllowed(request.method);
         },
@@ -230,6 +235,17 @@ type Fault = LoggedRequest['fault'];
 const requestState = new WeakMap<FastifyRequest, { started: number; fault: Fault; warning: number | null; logged: boolean }>();
 
 /**
+ * The operation an API request is for: of those its method and path serve, the one of the product the redirecting
+ * client names in X-Forwarded-Host, else the first (checkHost then answers a host that none of them is on).
+ */
+function operationOf(request: FastifyRequest): ApiRoute | undefined {
+  const candidates = request.routeOptions.config.api;
+  if (!candidates || candidates.length < 2) return candidates?.[0];
+  const forwarded = headerValue(request.headers['x-forwarded-host']);
+  return candidates.find((route) => forwarded !== undefined && sameProduct(forwarded, HOSTS[route.product])) ?? candidates[0];
+}
+
+/**
  * Faults, the in-flight cap, the original host, Basic auth, rate limits and
  * the request log, for API routes only. A request is logged as its answer is
  * sent (or as it starts to hang, or as its client gives up waiting), so a test
@@ -237,7 +253,7 @@ const requestState = new WeakMap<FastifyRequest, { started: number; fault: Fault
  */
 function installApiHooks(app: FastifyInstance, state: EmulatorState, credentials: Credentials): void {
   const record = (request: FastifyRequest, status: number | null) => {
-    const route = request.routeOptions.config.api;
+    const route = operationOf(request);
     const seen = requestState.get(request);
     if (!route || !seen || seen.logged) return;
     seen.logged = true;
@@ -257,7 +273,7 @@ function installApiHooks(app: FastifyInstance, state: EmulatorState, credentials
   };
 
   app.addHook('onRequest', async (request, reply) => {
-    const route = request.routeOptions.config.api;
+    const route = operationOf(request);
     if (!route) return;
     const seen = { started: performance.now(), fault: null as Fault, warning: null, logged: false };
     requestState.set(request, seen);
@@ -294,10 +310,10 @@ function installApiHooks(app: FastifyInstance, state: EmulatorState, credentials
 
   // Once the caller is known and its body read; a method the path does not serve is no operation's request.
   app.addHook('preHandler', async (request) => {
-    const route = request.routeOptions.config.api;
+    const route = operationOf(request);
     const seen = requestState.get(request);
     if (!route || !seen || request.method !== route.method) return;
-    const refusal = route.product === 'flex' ? state.rateLimiter.interactions(credentials.accountSid, route.operationId) : null;
+    const refusal = rateLimitRefusal(route, request, state, credentials.accountSid);
     if (!refusal) return;
     seen.fault = 'rate_limit';
     seen.warning = refusal.warning;
@@ -310,11 +326,24 @@ function installApiHooks(app: FastifyInstance, state: EmulatorState, credentials
   });
 }
 
+/** Twilio's limits: per account and operation for Flex Interactions, per object for Sync's reads and writes. */
+function rateLimitRefusal(route: ApiRoute, request: FastifyRequest, state: EmulatorState, accountSid: string): Refusal | null {
+  if (route.product === 'flex') return state.rateLimiter.interactions(accountSid, route.operationId);
+  if (!route.syncAccess || !state.rateLimiter.limits) return null;
+  const object = route.syncAccess.object(requestFor(request), state.store);
+  return object === undefined ? null : state.rateLimiter.syncObject(object, route.syncAccess.kind);
+}
+
+/** Two hosts of the same Twilio product (`sync.twilio.com`, `sync.twilio.com:443`): their first labels agree. */
+function sameProduct(host: string, other: string): boolean {
+  const productOf = (name: string) => name.toLowerCase().split('.')[0];
+  return productOf(host) === productOf(other);
+}
+
 /** The redirecting client names the Twilio host it meant; a route of another product is a 404 there. */
 function checkHost(product: Product, request: FastifyRequest): void {
   const forwarded = headerValue(request.headers['x-forwarded-host']);
-  const productOf = (host: string) => host.toLowerCase().split('.')[0];
-  if (forwarded !== undefined && productOf(forwarded) !== productOf(HOSTS[product])) throw errors.notFound(request.url.split('?')[0]!);
+  if (forwarded !== undefined && !sameProduct(forwarded, HOSTS[product])) throw errors.notFound(request.url.split('?')[0]!);
 }
 
 function authenticate(request: FastifyRequest, credentials: Credentials): void {

@@ -1,6 +1,6 @@
 import { RateLimiter, TWILIO_RATE_LIMITS } from '../../emulator/rate-limits';
 import { startTestEmulator, type TestEmulator } from '../../harness';
-import { rawRequest, type RawAnswer } from '../support/raw-api';
+import { rawRequest, statusCounts } from '../support/raw-api';
 import { validateTwilioError } from '../support/twilio-oai';
 
 /**
@@ -30,17 +30,12 @@ afterAll(() => emulator.close());
 const auth = () => ({ user: emulator.accountSid, password: emulator.authToken });
 const get = (path: string) => rawRequest(emulator.url, 'GET', path, { auth: auth() });
 const burst = (count: number, path: string) => Promise.all(Array.from({ length: count }, () => get(path)));
-const statuses = (answers: RawAnswer[]) => {
-  const counts: Record<number, number> = {};
-  for (const { status } of answers) counts[status] = (counts[status] ?? 0) + 1;
-  return counts;
-};
 const admin = (method: string, json?: unknown) =>
   rawRequest(emulator.url, method, '/__emulator/rate-limits', { auth: 'none', ...(json !== undefined ? { json } : {}) });
 
 test('a burst of 30 FetchInteraction: 20 answered, 10 refused with Twilio 429 (code 20429), logged with warning 45780', async () => {
   const answers = await burst(30, `/v1/Interactions/${sid}`);
-  expect(statuses(answers)).toEqual({ 200: 20, 429: 10 });
+  expect(statusCounts(answers)).toEqual({ 200: 20, 429: 10 });
   for (const refused of answers.filter((answer) => answer.status === 429)) {
     expect(validateTwilioError(refused.body)).toEqual([]);
     expect(refused.body).toEqual({
@@ -61,24 +56,24 @@ test('a burst of 30 FetchInteraction: 20 answered, 10 refused with Twilio 429 (c
 });
 
 test('each operation has its own bucket; products outside Flex Interactions are not limited here', async () => {
-  expect(statuses(await burst(25, `/v1/Interactions/${sid}`))).toEqual({ 200: 20, 429: 5 });
-  expect(statuses(await burst(20, `/v1/Interactions/${sid}/Channels`))).toEqual({ 200: 20 });
-  expect(statuses(await burst(20, `/v1/Interactions/${sid}/Channels/${channelSid}/Participants`))).toEqual({ 200: 20 });
-  expect(statuses(await burst(20, `/v1/Interactions/${sid}/Channels/${channelSid}/Invites`))).toEqual({ 200: 20 });
+  expect(statusCounts(await burst(25, `/v1/Interactions/${sid}`))).toEqual({ 200: 20, 429: 5 });
+  expect(statusCounts(await burst(20, `/v1/Interactions/${sid}/Channels`))).toEqual({ 200: 20 });
+  expect(statusCounts(await burst(20, `/v1/Interactions/${sid}/Channels/${channelSid}/Participants`))).toEqual({ 200: 20 });
+  expect(statusCounts(await burst(20, `/v1/Interactions/${sid}/Channels/${channelSid}/Invites`))).toEqual({ 200: 20 });
   expect((await get(`/v1/Interactions/${sid}/Channels/${channelSid}/Invites`)).status).toBe(429);
   const task = emulator.store.find('task', emulator.store.find('interaction', sid)!.primaryTaskSid)!;
-  expect(statuses(await burst(25, `/v1/Workspaces/${task.workspaceSid}/Tasks/${task.sid}`))).toEqual({ 200: 25 });
+  expect(statusCounts(await burst(25, `/v1/Workspaces/${task.workspaceSid}/Tasks/${task.sid}`))).toEqual({ 200: 25 });
 });
 
 test('tokens come back at 20 a second: half after 500 ms, all 20 after a second, never more', async () => {
   const path = `/v1/Interactions/${sid}`;
-  expect(statuses(await burst(21, path))).toEqual({ 200: 20, 429: 1 });
+  expect(statusCounts(await burst(21, path))).toEqual({ 200: 20, 429: 1 });
   clock += 500;
-  expect(statuses(await burst(11, path))).toEqual({ 200: 10, 429: 1 });
+  expect(statusCounts(await burst(11, path))).toEqual({ 200: 10, 429: 1 });
   clock += 1000;
-  expect(statuses(await burst(21, path))).toEqual({ 200: 20, 429: 1 });
+  expect(statusCounts(await burst(21, path))).toEqual({ 200: 20, 429: 1 });
   clock += 60_000;
-  expect(statuses(await burst(21, path))).toEqual({ 200: 20, 429: 1 });
+  expect(statusCounts(await burst(21, path))).toEqual({ 200: 20, 429: 1 });
 });
 
 test('a refused write is not made; a request refused for its credentials takes no token', async () => {
@@ -89,7 +84,7 @@ test('a refused write is not made; a request refused for its credentials takes n
   expect(emulator.store.find('interaction', sid)!.webhookTtid).toBe('ttid_19');
 
   for (let i = 0; i < 5; i += 1) expect((await rawRequest(emulator.url, 'GET', path, { auth: 'none' })).status).toBe(401);
-  expect(statuses(await burst(20, path))).toEqual({ 200: 20 });
+  expect(statusCounts(await burst(20, path))).toEqual({ 200: 20 });
 });
 
 test('off by default: a burst of 30 is answered in full, as before', async () => {
@@ -103,7 +98,7 @@ test('off by default: a burst of 30 is answered in full, as before', async () =>
         }),
       ),
     );
-    expect(statuses(answers)).toEqual({ 200: 30 });
+    expect(statusCounts(answers)).toEqual({ 200: 30 });
   } finally {
     await unlimited.close();
   }
@@ -119,9 +114,9 @@ test('on the real clock: a burst past the limit is refused in part, and a second
       ),
     );
   try {
-    expect(statuses(await realBurst(40))[429]).toBeGreaterThan(0);
+    expect(statusCounts(await realBurst(40))[429]).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    expect(statuses(await realBurst(20))).toEqual({ 200: 20 });
+    expect(statusCounts(await realBurst(20))).toEqual({ 200: 20 });
   } finally {
     await realTime.close();
   }
@@ -133,7 +128,7 @@ describe('GET, PUT and DELETE /__emulator/rate-limits', () => {
 
     const strict = { interactionsPerSecond: 2, syncObjectReadsPerSecond: 5, syncObjectWritesPerSecond: 5 };
     expect(await admin('PUT', strict)).toMatchObject({ status: 200, body: { rateLimits: strict } });
-    expect(statuses(await burst(3, `/v1/Interactions/${sid}`))).toEqual({ 200: 2, 429: 1 });
+    expect(statusCounts(await burst(3, `/v1/Interactions/${sid}`))).toEqual({ 200: 2, 429: 1 });
 
     for (const bad of [
       { interactionsPerSecond: 2 },
@@ -147,7 +142,7 @@ describe('GET, PUT and DELETE /__emulator/rate-limits', () => {
 
     expect((await admin('DELETE')).status).toBe(204);
     expect((await admin('GET')).body).toEqual({ rateLimits: null });
-    expect(statuses(await burst(30, `/v1/Interactions/${sid}`))).toEqual({ 200: 30 });
+    expect(statusCounts(await burst(30, `/v1/Interactions/${sid}`))).toEqual({ 200: 30 });
 
     expect((await rawRequest(emulator.url, 'POST', '/__emulator/reset', { auth: 'none' })).status).toBe(204);
     expect((await admin('GET')).body).toEqual({ rateLimits: TWILIO_RATE_LIMITS });
