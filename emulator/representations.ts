@@ -19,6 +19,7 @@ export const HOSTS = {
   serverless: 'serverless.twilio.com',
   /** Function and Asset Versions are uploaded to their own host. */
   serverlessUpload: 'serverless-upload.twilio.com',
+  sync: 'sync.twilio.com',
 } as const;
 export type Product = keyof typeof HOSTS;
 

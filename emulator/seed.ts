@@ -68,6 +68,8 @@ export interface SeedFile {
   taskChannels: TaskChannel[];
   workers: Worker[];
   interactions: SeedInteraction[];
+  /** Sync Services, with fixed SIDs, where the functions keep what they share across containers. */
+  syncServices?: Array<{ sid: string; uniqueName: string; friendlyName: string }>;
 }
 
 export interface SeededInteraction {
@@ -109,6 +111,7 @@ export function storeFromSeed(seed: SeedFile, now: () => number = Date.now, mint
     workers: seed.workers,
   });
   for (const spec of seed.interactions) seedInteraction(store, seed.workspace.sid, spec);
+  for (const service of seed.syncServices ?? []) store.sync.createService(service);
   minter = mintSid;
   return store;
 }

@@ -4,8 +4,9 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decide, NO_FAULTS, type FaultConfig } from './faults';
 import { installLocalOnly } from './local-only';
+import { RateLimiter, type RateLimits, type Refusal } from './rate-limits';
 import { HOSTS, type Product } from './representations';
-import { RequestLog } from './request-log';
+import { RequestLog, type LoggedRequest } from './request-log';
 import { adminRoutes, type EmulatorState } from './routes/admin';
 import { apiRoutes } from './routes/api';
 import { checkPathSids, type ApiRequest, type ApiResult, type ApiRoute, type Method } from './routes/route';
@@ -34,7 +35,12 @@ export interface EmulatorOptions {
   consoleOrigins?: string[];
   /** How long a Serverless build stays `building` before it completes or fails (default 300 ms). */
   serverlessBuildMs?: number;
-  /** The model's clock (the seed's dates and ages are relative to it); the wall clock by default. */
+  /**
+   * Twilio's rate limits (`TWILIO_RATE_LIMITS` in rate-limits.ts), or other figures; off when null or absent.
+   * `PUT /__emulator/rate-limits` changes them while it runs.
+   */
+  rateLimits?: RateLimits | null;
+  /** The emulator's clock in milliseconds (default Date.now): records' dates and rate limits. Tests may drive it. */
   now?: () => number;
 }
 
@@ -47,6 +53,8 @@ export interface RunningEmulator {
   readonly store: Store;
   requestLog: RequestLog;
   faults: FaultConfig;
+  /** The rate limits in force (null: off); setting them refills every bucket. */
+  rateLimits: RateLimits | null;
   close(): Promise<void>;
 }
 
@@ -55,20 +63,24 @@ const OTHER_METHODS = ['PUT', 'PATCH'] as const;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    api?: ApiRoute;
+    /** The operations this method and path serve: one, or one per product where Twilio's hosts share a path. */
+    api?: readonly ApiRoute[];
   }
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const seedFile = readSeedFile(options.seedFile);
+  const now = options.now ?? Date.now;
   const newStore = (seed: SeedFile) => {
-    const store = storeFromSeed(seed, options.now);
+    const store = storeFromSeed(seed, now);
     store.serverless.buildMs = options.serverlessBuildMs ?? DEFAULT_BUILD_MS;
     return store;
   };
   const state: EmulatorState = {
     store: newStore(seedFile),
     faults: options.faults ?? NO_FAULTS,
+    rateLimiter: new RateLimiter(options.rateLimits ?? null, now),
+    rateLimitsAtStart: options.rateLimits ?? null,
     inFlight: 0,
     requestLog: new RequestLog(),
     seeded: seededInteractions(seedFile),
@@ -111,6 +123,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     set faults(config: FaultConfig) {
       state.faults = config;
     },
+    get rateLimits() {
+      return state.rateLimiter.limits;
+    },
+    set rateLimits(limits: RateLimits | null) {
+      state.rateLimiter.limits = limits;
+    },
     close: () => app.close(),
   };
 }
@@ -146,18 +164,22 @@ async function registerApiRoutes(app: FastifyInstance, state: EmulatorState): Pr
   });
 }
 
-/** Each path's operations, plus a 405 for the methods the path does not serve (Twilio's code 20004). */
+/**
+ * Each path's operations, plus a 405 for the methods the path does not serve (Twilio's code 20004). Where two
+ * products serve one method and path (Serverless's and Sync's `/v1/Services`), the request's host picks one.
+ */
 function registerPaths(app: FastifyInstance, operations: ApiRoute[], state: EmulatorState): void {
   const byPath = new Map<string, ApiRoute[]>();
   for (const route of operations) byPath.set(route.path, [...(byPath.get(route.path) ?? []), route]);
 
   for (const [path, routes] of byPath) {
-    for (const route of routes) {
+    for (const method of new Set(routes.map((r) => r.method))) {
       app.route({
-        method: route.method,
+        method,
         url: path,
-        config: { api: route },
+        config: { api: routes.filter((r) => r.method === method) },
         handler: async (request, reply) => {
+          const route = operationOf(request)!;
           const apiRequest = requestFor(request);
           checkPathSids(route, apiRequest);
           return send(reply, route.handle(apiRequest, state.store));
@@ -169,7 +191,7 @@ function registerPaths(app: FastifyInstance, operations: ApiRoute[], state: Emul
       app.route({
         method,
         url: path,
-        config: { api: routes[0]! },
+        config: { api: [routes[0]!] },
         handler: async (request) => {
           throw errors.methodNotAllowed(request.method);
         },
@@ -209,18 +231,29 @@ function bodyObject(body: unknown): Record<string, unknown> {
   return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 }
 
-type Fault = 'latency' | 'hang' | 'error' | 'cap' | null;
-const requestState = new WeakMap<FastifyRequest, { started: number; fault: Fault; logged: boolean }>();
+type Fault = LoggedRequest['fault'];
+const requestState = new WeakMap<FastifyRequest, { started: number; fault: Fault; warning: number | null; logged: boolean }>();
 
 /**
- * Faults, the in-flight cap, the original host, Basic auth and the request
- * log, for API routes only. A request is logged as its answer is sent (or as
- * it starts to hang, or as its client gives up waiting), so a test that has
- * its answer can already count it.
+ * The operation an API request is for: of those its method and path serve, the one of the product the redirecting
+ * client names in X-Forwarded-Host, else the first (checkHost then answers a host that none of them is on).
+ */
+function operationOf(request: FastifyRequest): ApiRoute | undefined {
+  const candidates = request.routeOptions.config.api;
+  if (!candidates || candidates.length < 2) return candidates?.[0];
+  const forwarded = headerValue(request.headers['x-forwarded-host']);
+  return candidates.find((route) => forwarded !== undefined && sameProduct(forwarded, HOSTS[route.product])) ?? candidates[0];
+}
+
+/**
+ * Faults, the in-flight cap, the original host, Basic auth, rate limits and
+ * the request log, for API routes only. A request is logged as its answer is
+ * sent (or as it starts to hang, or as its client gives up waiting), so a test
+ * that has its answer can already count it.
  */
 function installApiHooks(app: FastifyInstance, state: EmulatorState, credentials: Credentials): void {
   const record = (request: FastifyRequest, status: number | null) => {
-    const route = request.routeOptions.config.api;
+    const route = operationOf(request);
     const seen = requestState.get(request);
     if (!route || !seen || seen.logged) return;
     seen.logged = true;
@@ -235,13 +268,14 @@ function installApiHooks(app: FastifyInstance, state: EmulatorState, credentials
       status,
       durationMs: Math.round((performance.now() - seen.started) * 100) / 100,
       fault: seen.fault,
+      warning: seen.warning,
     });
   };
 
   app.addHook('onRequest', async (request, reply) => {
-    const route = request.routeOptions.config.api;
+    const route = operationOf(request);
     if (!route) return;
-    const seen = { started: performance.now(), fault: null as Fault, logged: false };
+    const seen = { started: performance.now(), fault: null as Fault, warning: null, logged: false };
     requestState.set(request, seen);
     state.inFlight += 1;
     reply.raw.once('close', () => {
@@ -274,17 +308,42 @@ function installApiHooks(app: FastifyInstance, state: EmulatorState, credentials
     authenticate(request, credentials);
   });
 
+  // Once the caller is known and its body read; a method the path does not serve is no operation's request.
+  app.addHook('preHandler', async (request) => {
+    const route = operationOf(request);
+    const seen = requestState.get(request);
+    if (!route || !seen || request.method !== route.method) return;
+    const refusal = rateLimitRefusal(route, request, state, credentials.accountSid);
+    if (!refusal) return;
+    seen.fault = 'rate_limit';
+    seen.warning = refusal.warning;
+    throw refusal.error;
+  });
+
   app.addHook('onSend', async (request, reply, payload) => {
     record(request, reply.statusCode);
     return payload;
   });
 }
 
+/** Twilio's limits: per account and operation for Flex Interactions, per object for Sync's reads and writes. */
+function rateLimitRefusal(route: ApiRoute, request: FastifyRequest, state: EmulatorState, accountSid: string): Refusal | null {
+  if (route.product === 'flex') return state.rateLimiter.interactions(accountSid, route.operationId);
+  if (!route.syncAccess || !state.rateLimiter.limits) return null;
+  const object = route.syncAccess.object(requestFor(request), state.store);
+  return object === undefined ? null : state.rateLimiter.syncObject(object, route.syncAccess.kind);
+}
+
+/** Two hosts of the same Twilio product (`sync.twilio.com`, `sync.twilio.com:443`): their first labels agree. */
+function sameProduct(host: string, other: string): boolean {
+  const productOf = (name: string) => name.toLowerCase().split('.')[0];
+  return productOf(host) === productOf(other);
+}
+
 /** The redirecting client names the Twilio host it meant; a route of another product is a 404 there. */
 function checkHost(product: Product, request: FastifyRequest): void {
   const forwarded = headerValue(request.headers['x-forwarded-host']);
-  const productOf = (host: string) => host.toLowerCase().split('.')[0];
-  if (forwarded !== undefined && productOf(forwarded) !== productOf(HOSTS[product])) throw errors.notFound(request.url.split('?')[0]!);
+  if (forwarded !== undefined && !sameProduct(forwarded, HOSTS[product])) throw errors.notFound(request.url.split('?')[0]!);
 }
 
 function authenticate(request: FastifyRequest, credentials: Credentials): void {

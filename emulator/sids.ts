@@ -31,6 +31,9 @@ export const SID_PREFIX = {
   serverlessBuild: 'ZB',
   serverlessDeployment: 'ZD',
   serverlessVariable: 'ZV',
+  /** Sync Services share IS with Conversations' chat services. */
+  syncService: 'IS',
+  syncDocument: 'ET',
 } as const;
 
 export type SidPrefix = (typeof SID_PREFIX)[keyof typeof SID_PREFIX];

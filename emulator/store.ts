@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { ServerlessModel } from './serverless/model';
+import { SyncModel } from './sync/model';
 import { newSid, SID_PREFIX, type SidPrefix } from './sids';
 import { errors } from './twilio-error';
 
 /**
  * The emulator's model of one Twilio account: the Flex Interactions, their
  * channels, participants and invites, the Conversations behind them and the
- * TaskRouter tasks that route them, and (in serverless/model.ts) the Serverless
- * Services that functions are deployed to. Records hold state; representations.ts
+ * TaskRouter tasks that route them, (in serverless/model.ts) the Serverless
+ * Services that functions are deployed to, and (in sync/model.ts) Sync's
+ * Services and Documents. Records hold state; representations.ts
  * turns them into the JSON Twilio answers with. The store owns its records: they
  * are read-only outside it, reads answer a record or a new array of them, and
  * every change (the seed's too) is a Store method.
@@ -247,6 +249,8 @@ export class Store {
   readonly now: () => number;
   /** Serverless Services and what is deployed to them; a part of the account with its own model. */
   readonly serverless: ServerlessModel;
+  /** Sync Services and their Documents; a part of the account with its own model. */
+  readonly sync: SyncModel;
 
   readonly #mintSid: (prefix: SidPrefix) => string;
   readonly #bySid: Indexes = {
@@ -272,6 +276,7 @@ export class Store {
     this.now = options.now ?? Date.now;
     this.#mintSid = options.mintSid ?? newSid;
     this.serverless = new ServerlessModel(this.#mintSid, this.now);
+    this.sync = new SyncModel(this.#mintSid, this.now);
   }
 
   // ---- the routing configuration ----

@@ -1,3 +1,4 @@
+import type { SyncAccess } from '../rate-limits';
 import type { Product } from '../representations';
 import type { Store } from '../store';
 import { isSid, type SidPrefix } from '../sids';
@@ -31,6 +32,11 @@ export interface ApiRoute {
   sids: Record<string, SidPrefix>;
   /** How the request body arrives when it is not a form or JSON: file uploads come as multipart/form-data. */
   body?: 'multipart';
+  /**
+   * A read or a write of one Sync object, which Twilio's rate limits count per object: `object` names it (see
+   * SyncModel.objectKey), or answers undefined when the request names none.
+   */
+  syncAccess?: { kind: SyncAccess; object: (request: ApiRequest, store: Store) => string | undefined };
   handle: (request: ApiRequest, store: Store) => ApiResult;
 }
 
@@ -49,17 +55,24 @@ export function formString(body: Record<string, unknown>, name: string): string 
   return value;
 }
 
-/** A form field holding a JSON object, as the helper serializes Channel, Routing and the like. */
-export function formJsonObject(body: Record<string, unknown>, name: string): Record<string, unknown> | undefined {
+/**
+ * A form field holding a JSON object, as the helper serializes Channel, Routing and the like; `invalid` makes the
+ * error for one that is not (Twilio's 400, code 20001, unless a product has its own).
+ */
+export function formJsonObject(
+  body: Record<string, unknown>,
+  name: string,
+  invalid: (why: string) => Error = (why) => errors.invalidParameter(name, why),
+): Record<string, unknown> | undefined {
   const text = formString(body, name);
   if (text === undefined) return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw errors.invalidParameter(name, 'is not valid JSON');
+    throw invalid('is not valid JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw errors.invalidParameter(name, 'must be a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('must be a JSON object');
   return parsed as Record<string, unknown>;
 }
 

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { TWILIO_RATE_LIMITS } from '../../emulator/rate-limits';
 import { freePort } from '../../harness';
 import { readSeedFile, seededInteractions } from '../../emulator/seed';
 
@@ -42,6 +43,34 @@ test('prints its URL, the credentials it accepts and the seeded SIDs with their 
   } finally {
     emulator.child.kill('SIGINT');
     expect(await emulator.exited).toBe(0);
+  }
+});
+
+test("Twilio's rate limits are on unless --rate-limits off; another value is refused", async () => {
+  // Side by side: one start's time, not three.
+  const started = await Promise.all(
+    (
+      [
+        [[], TWILIO_RATE_LIMITS, "Rate limits: Twilio's"],
+        [['--rate-limits', 'off'], null, 'Rate limits: off'],
+      ] as const
+    ).map(async ([args, expected, printed]) => {
+      const port = await freePort();
+      return { port, expected, printed, emulator: runEmulator(['--port', String(port), ...args]) };
+    }),
+  );
+  const wrong = runEmulator(['--port', '0', '--rate-limits', 'strict']);
+  try {
+    for (const { port, expected, printed, emulator } of started) {
+      expect(await emulator.printed('Ctrl-C stops it')).toContain(printed);
+      const answer = await fetch(`http://127.0.0.1:${port}/__emulator/rate-limits`);
+      expect(await answer.json()).toEqual({ rateLimits: expected });
+    }
+    expect(await wrong.exited).toBe(1);
+    expect(wrong.output()).toContain('--rate-limits must be twilio or off, got strict');
+  } finally {
+    for (const { emulator } of started) emulator.child.kill('SIGINT');
+    await Promise.all(started.map(({ emulator }) => emulator.exited));
   }
 });
 

@@ -43,21 +43,21 @@ describe('success answers match twilio_serverless_v1.json', () => {
     const created = await api.call('POST', '/v1/Services', {
       form: { UniqueName: 'contract-second', FriendlyName: 'Second', IncludeCredentials: 'true', UiEditable: 'false' },
     });
-    expectSpecResponse('CreateService', created, 201);
+    expectSpecResponse('twilio_serverless_v1.json#CreateService', created, 201);
     expect(created.body).toMatchObject({ unique_name: 'contract-second', include_credentials: true, ui_editable: false });
     expect(created.body.domain_base).toMatch(/^contract-second-\d{4}$/);
-    expectSpecResponse('FetchService', await api.call('GET', `/v1/Services/${serviceSid}`), 200);
+    expectSpecResponse('twilio_serverless_v1.json#FetchService', await api.call('GET', `/v1/Services/${serviceSid}`), 200);
     const byName = await api.call('GET', '/v1/Services/contract-second');
-    expectSpecResponse('FetchService', byName, 200);
+    expectSpecResponse('twilio_serverless_v1.json#FetchService', byName, 200);
     expect(byName.body.sid).toBe(created.body.sid);
 
     const first = await api.call('GET', '/v1/Services?PageSize=1');
-    expectSpecResponse('ListService', first, 200, 'services');
+    expectSpecResponse('twilio_serverless_v1.json#ListService', first, 200, 'services');
     expect(first.body.meta.key).toBe('services');
     const next = new URL(first.body.meta.next_page_url);
     expect(next.host).toBe('serverless.twilio.com');
     const second = await api.call('GET', next.pathname + next.search);
-    expectSpecResponse('ListService', second, 200, 'services');
+    expectSpecResponse('twilio_serverless_v1.json#ListService', second, 200, 'services');
     expect(second.body.meta.next_page_url).toBeNull();
   });
 

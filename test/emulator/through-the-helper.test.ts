@@ -152,6 +152,30 @@ test('task updates honour If-Match: a stale ETag is refused with 412', async () 
   expect(JSON.parse((await task.fetch()).attributes).step).toBe(3);
 });
 
+test('Sync Documents: create with a unique name and a time to live, fetch and update by name, If-Match on the revision', async () => {
+  const service = client.sync.v1.services('IS955a9d7833302df324fb4ee3f3553e6c');
+  expect((await service.fetch()).uniqueName).toBe('interaction-enrichments');
+  // A bare Interaction SID is no unique name (Sync refuses one that looks like a SID, code 54302).
+  const uniqueName = 'enrichment:KD0b991f2d3727d40d5cc59aeb35491eb4';
+  const created = await service.documents.create({ uniqueName, data: { customer: 'Ada Byrne' }, ttl: 3600 });
+  expect(created).toMatchObject({ uniqueName, revision: '0', data: { customer: 'Ada Byrne' }, createdBy: 'system' });
+  expect(created.dateExpires.getTime() - created.dateCreated.getTime()).toBe(3600_000);
+  await expect(service.documents.create({ uniqueName, data: {} })).rejects.toMatchObject({ status: 409, code: 54301 });
+
+  const fetched = await service.documents(uniqueName).fetch();
+  expect(fetched.sid).toBe(created.sid);
+  const updated = await service.documents(uniqueName).update({ data: { customer: 'Ada Byrne', step: 1 }, ifMatch: fetched.revision });
+  expect(updated).toMatchObject({ revision: '1', data: { step: 1 } });
+  await expect(service.documents(uniqueName).update({ data: { step: 2 }, ifMatch: fetched.revision })).rejects.toMatchObject({
+    status: 412,
+    code: 54103,
+  });
+  expect((await service.documents(created.sid).fetch()).data).toEqual({ customer: 'Ada Byrne', step: 1 });
+  expect((await service.documents.list()).map((document) => document.uniqueName)).toContain(uniqueName);
+  expect(await service.documents(uniqueName).remove()).toBe(true);
+  await expect(service.documents(uniqueName).fetch()).rejects.toMatchObject({ status: 404, code: 20404 });
+});
+
 test('a deleted Conversation is a 404 RestException, as Twilio answers', async () => {
   const interaction = await client.flexApi.v1.interaction(emulator.seededSid('conversation was deleted')).fetch();
   const conversationSid = JSON.parse(interaction.routing.properties.attributes).conversationSid;
@@ -171,4 +195,6 @@ test('every request carried the Twilio host it was meant for', () => {
   expect(hosts).toContain(`FetchInteraction flex-api.twilio.com`);
   expect(hosts).toContain(`FetchConversation conversations.twilio.com`);
   expect(hosts).toContain(`UpdateTask taskrouter.twilio.com`);
+  expect(hosts).toContain(`FetchService sync.twilio.com`);
+  expect(hosts).toContain(`UpdateDocument sync.twilio.com`);
 });

@@ -45,3 +45,10 @@ export async function rawRequest(
   }
   return { status: response.status, headers: response.headers, body: parsed, text };
 }
+
+/** How many answers had each status, e.g. { 200: 20, 429: 10 }. */
+export function statusCounts(answers: readonly RawAnswer[]): Record<number, number> {
+  const counts: Record<number, number> = {};
+  for (const { status } of answers) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+}

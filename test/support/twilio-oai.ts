@@ -8,7 +8,9 @@ import path from 'node:path';
  * Twilio's own OpenAPI descriptions (twilio-oai, shipped in @twilio-alpha/mcp),
  * turned into JSON Schema (OpenAPI 3.0's `nullable` becomes a null type) and
  * compiled with Ajv, so a response can be checked against the operation that
- * produced it.
+ * produced it. An operationId is unique within a spec only: where two specs
+ * use one (Serverless's and Sync's `FetchService`), name the spec too, as
+ * `twilio_sync_v1.json#FetchService`.
  */
 
 const SPEC_DIR = path.join(path.dirname(require.resolve('@twilio-alpha/mcp/package.json')), 'twilio-oai/spec/json');
@@ -18,6 +20,7 @@ const SPEC_FILES = [
   'twilio_taskrouter_v1.json',
   'twilio_iam_v1.json',
   'twilio_serverless_v1.json',
+  'twilio_sync_v1.json',
 ];
 const KNOWN_FORMATS = new Set(['uri', 'date-time', 'date', 'email', 'int32', 'int64', 'float', 'double']);
 
@@ -34,7 +37,7 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
 ajv.addFormat('int32', true).addFormat('int64', true).addFormat('float', true).addFormat('double', true);
 
-const operations = new Map<string, Operation>();
+const operations = new Map<string, Operation[]>();
 const componentSchemas = new Map<string, JsonObject>();
 
 function toJsonSchema(schema: JsonObject, file: string): JsonObject {
@@ -67,15 +70,22 @@ for (const file of SPEC_FILES) {
   for (const [apiPath, methods] of Object.entries(spec.paths as JsonObject)) {
     for (const [method, operation] of Object.entries(methods as JsonObject)) {
       if (!operation || typeof operation !== 'object' || !('operationId' in operation)) continue;
-      operations.set(operation.operationId, { file, method, path: apiPath, responses: operation.responses ?? {} });
+      const found = { file, method, path: apiPath, responses: operation.responses ?? {} };
+      operations.set(operation.operationId, [...(operations.get(operation.operationId) ?? []), found]);
     }
   }
 }
 
-export function specOperation(operationId: string): Operation {
-  const operation = operations.get(operationId);
-  if (!operation) throw new Error(`twilio-oai has no operation ${operationId}`);
-  return operation;
+/** `FetchInteraction`, or `twilio_sync_v1.json#FetchService` where more than one spec has that operationId. */
+export function specOperation(name: string): Operation {
+  const [file, operationId] = name.includes('#') ? name.split('#') : [undefined, name];
+  const candidates = (operations.get(operationId!) ?? []).filter((operation) => file === undefined || operation.file === file);
+  if (candidates.length === 0) throw new Error(`twilio-oai has no operation ${name}`);
+  if (candidates.length > 1)
+    throw new Error(
+      `${name} is an operation of ${candidates.map((c) => c.file).join(' and ')}: name one, as ${candidates[0]!.file}#${name}`,
+    );
+  return candidates[0]!;
 }
 
 const compiled = new Map<string, ValidateFunction>();
