@@ -2,6 +2,7 @@ import Ajv from 'ajv';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { faultConfigSchema, NO_FAULTS, type FaultConfig } from './faults';
+import { TWILIO_RATE_LIMITS, type RateLimits } from './rate-limits';
 import { DEFAULT_HOST, DEFAULT_PORT, startEmulator } from './server';
 
 const USAGE = `Usage: npm run emulator -- [options]
@@ -12,6 +13,10 @@ const USAGE = `Usage: npm run emulator -- [options]
   --auth-token <t>    auth token to accept (default: the documented placeholder)
   --latency <ms>      add this latency to every API request
   --faults <json|@f>  fault configuration, inline JSON or @path to a JSON file
+  --rate-limits <twilio|off>
+                      Twilio's rate limits (20/s per account and Flex Interactions operation,
+                      20 reads and 20 writes/s per Sync object, answered 429), or none.
+                      Default twilio
   --console-origin <origin>
                       a web page's origin (e.g. http://localhost:3000) that may call the
                       /__emulator/ routes from a browser; repeat for several. None by default
@@ -39,6 +44,13 @@ function faultsFrom(values: { latency?: string; faults?: string }): FaultConfig 
   return config;
 }
 
+/** The --rate-limits option: Twilio's, unless turned off. */
+function rateLimitsFrom(value: string | undefined): RateLimits | null {
+  if (value === undefined || value === 'twilio') return TWILIO_RATE_LIMITS;
+  if (value === 'off') return null;
+  throw new Error(`--rate-limits must be twilio or off, got ${value}`);
+}
+
 function ajvErrors(errors: typeof validFaults.errors): string {
   return (errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`).join('; ');
 }
@@ -52,6 +64,7 @@ async function main(): Promise<void> {
       'auth-token': { type: 'string' },
       latency: { type: 'string' },
       faults: { type: 'string' },
+      'rate-limits': { type: 'string' },
       'console-origin': { type: 'string', multiple: true },
       help: { type: 'boolean' },
     },
@@ -69,6 +82,7 @@ async function main(): Promise<void> {
     ...(values.seed ? { seedFile: values.seed } : {}),
     ...(values['auth-token'] ? { authToken: values['auth-token'] } : {}),
     faults: faultsFrom(values),
+    rateLimits: rateLimitsFrom(values['rate-limits']),
     consoleOrigins: values['console-origin'] ?? [],
   });
 
@@ -78,6 +92,8 @@ async function main(): Promise<void> {
 Credentials it accepts (HTTP Basic):
   account SID / auth token   ${emulator.accountSid} / ${emulator.authToken}
   API key SID / secret       ${emulator.apiKey.sid} / ${emulator.apiKey.secret}
+
+Rate limits: ${emulator.rateLimits ? "Twilio's, 429 past them (--rate-limits off turns them off)" : 'off (--rate-limits off)'}
 
 Seeded interactions:
 ${emulator.seeded.map((i) => `  ${i.sid}  ${i.channelType.padEnd(8)} ${i.label}`).join('\n')}

@@ -9,7 +9,10 @@ export interface LoggedRequest {
   operationId: string;
   status: number | null;
   durationMs: number | null;
-  fault: 'latency' | 'hang' | 'error' | 'cap' | null;
+  /** What the emulator did to it: injected faults (faults.ts), or `rate_limit` when Twilio's limits turned it away. */
+  fault: 'latency' | 'hang' | 'error' | 'cap' | 'rate_limit' | null;
+  /** The Debugger warning Twilio logs for it (45780 for a rate-limited Flex Interactions request), else null. */
+  warning: number | null;
 }
 
 const MAX_ENTRIES = 200_000;

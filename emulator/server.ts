@@ -4,8 +4,9 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decide, NO_FAULTS, type FaultConfig } from './faults';
 import { installLocalOnly } from './local-only';
+import { RateLimiter, type RateLimits } from './rate-limits';
 import { HOSTS, type Product } from './representations';
-import { RequestLog } from './request-log';
+import { RequestLog, type LoggedRequest } from './request-log';
 import { adminRoutes, type EmulatorState } from './routes/admin';
 import { apiRoutes } from './routes/api';
 import { checkPathSids, type ApiRequest, type ApiResult, type ApiRoute, type Method } from './routes/route';
@@ -34,6 +35,13 @@ export interface EmulatorOptions {
   consoleOrigins?: string[];
   /** How long a Serverless build stays `building` before it completes or fails (default 300 ms). */
   serverlessBuildMs?: number;
+  /**
+   * Twilio's rate limits (`TWILIO_RATE_LIMITS` in rate-limits.ts), or other figures; off when null or absent.
+   * `PUT /__emulator/rate-limits` changes them while it runs.
+   */
+  rateLimits?: RateLimits | null;
+  /** The emulator's clock in milliseconds (default Date.now): records' dates and rate limits. Tests may drive it. */
+  now?: () => number;
 }
 
 export interface RunningEmulator {
@@ -45,6 +53,8 @@ export interface RunningEmulator {
   readonly store: Store;
   requestLog: RequestLog;
   faults: FaultConfig;
+  /** The rate limits in force (null: off); setting them refills every bucket. */
+  rateLimits: RateLimits | null;
   close(): Promise<void>;
 }
 
@@ -59,14 +69,17 @@ declare module 'fastify' {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const seedFile = readSeedFile(options.seedFile);
+  const now = options.now ?? Date.now;
   const newStore = (seed: SeedFile) => {
-    const store = storeFromSeed(seed);
+    const store = storeFromSeed(seed, now);
     store.serverless.buildMs = options.serverlessBuildMs ?? DEFAULT_BUILD_MS;
     return store;
   };
   const state: EmulatorState = {
     store: newStore(seedFile),
     faults: options.faults ?? NO_FAULTS,
+    rateLimiter: new RateLimiter(options.rateLimits ?? null, now),
+    rateLimitsAtStart: options.rateLimits ?? null,
     inFlight: 0,
     requestLog: new RequestLog(),
     seeded: seededInteractions(seedFile),
@@ -108,6 +121,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     set faults(config: FaultConfig) {
       state.faults = config;
+    },
+    get rateLimits() {
+      return state.rateLimiter.limits;
+    },
+    set rateLimits(limits: RateLimits | null) {
+      state.rateLimiter.limits = limits;
     },
     close: () => app.close(),
   };
@@ -207,14 +226,14 @@ function bodyObject(body: unknown): Record<string, unknown> {
   return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
 }
 
-type Fault = 'latency' | 'hang' | 'error' | 'cap' | null;
-const requestState = new WeakMap<FastifyRequest, { started: number; fault: Fault; logged: boolean }>();
+type Fault = LoggedRequest['fault'];
+const requestState = new WeakMap<FastifyRequest, { started: number; fault: Fault; warning: number | null; logged: boolean }>();
 
 /**
- * Faults, the in-flight cap, the original host, Basic auth and the request
- * log, for API routes only. A request is logged as its answer is sent (or as
- * it starts to hang, or as its client gives up waiting), so a test that has
- * its answer can already count it.
+ * Faults, the in-flight cap, the original host, Basic auth, rate limits and
+ * the request log, for API routes only. A request is logged as its answer is
+ * sent (or as it starts to hang, or as its client gives up waiting), so a test
+ * that has its answer can already count it.
  */
 function installApiHooks(app: FastifyInstance, state: EmulatorState, credentials: Credentials): void {
   const record = (request: FastifyRequest, status: number | null) => {
@@ -233,13 +252,14 @@ function installApiHooks(app: FastifyInstance, state: EmulatorState, credentials
       status,
       durationMs: Math.round((performance.now() - seen.started) * 100) / 100,
       fault: seen.fault,
+      warning: seen.warning,
     });
   };
 
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.config.api;
     if (!route) return;
-    const seen = { started: performance.now(), fault: null as Fault, logged: false };
+    const seen = { started: performance.now(), fault: null as Fault, warning: null, logged: false };
     requestState.set(request, seen);
     state.inFlight += 1;
     reply.raw.once('close', () => {
@@ -270,6 +290,18 @@ function installApiHooks(app: FastifyInstance, state: EmulatorState, credentials
     }
     checkHost(route.product, request);
     authenticate(request, credentials);
+  });
+
+  // Once the caller is known and its body read; a method the path does not serve is no operation's request.
+  app.addHook('preHandler', async (request) => {
+    const route = request.routeOptions.config.api;
+    const seen = requestState.get(request);
+    if (!route || !seen || request.method !== route.method) return;
+    const refusal = route.product === 'flex' ? state.rateLimiter.interactions(credentials.accountSid, route.operationId) : null;
+    if (!refusal) return;
+    seen.fault = 'rate_limit';
+    seen.warning = refusal.warning;
+    throw refusal.error;
   });
 
   app.addHook('onSend', async (request, reply, payload) => {

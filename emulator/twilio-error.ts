@@ -41,5 +41,7 @@ export const errors = {
   unsupportedMediaType: (type: string) => new TwilioApiError(415, 20415, `Unsupported Media Type: ${type || 'none'}`),
   preconditionFailed: () => new TwilioApiError(412, 20412, 'Precondition Failed: the If-Match header does not match the current ETag'),
   tooManyRequests: () => new TwilioApiError(429, 20429, 'Too Many Requests'),
+  /** Sync's per-object limit: reads, or writes, of one object. */
+  syncRateLimit: () => new TwilioApiError(429, 54009, 'Rate limit exceeded'),
   serverError: (status: number) => new TwilioApiError(status, 20500, status === 503 ? 'Service Unavailable' : 'Internal Server Error'),
 };

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { FaultConfig } from '../emulator/faults';
+import type { RateLimits } from '../emulator/rate-limits';
 import type { LoggedRequest } from '../emulator/request-log';
 import type { SeededInteraction } from '../emulator/seed';
 import { DEFAULT_AUTH_TOKEN } from '../emulator/server';
@@ -21,6 +22,8 @@ export interface EmulatorProcess {
   authToken: string;
   seeded: SeededInteraction[];
   setFaults(config: FaultConfig): Promise<void>;
+  /** Rate limits from now on (TWILIO_RATE_LIMITS for Twilio's); null turns them off. */
+  setRateLimits(limits: RateLimits | null): Promise<void>;
   /** Sequence number of the last logged API request: count from here. */
   lastSeq(): Promise<number>;
   /** API requests logged after `seq`, counted by operationId (FetchInteraction, ValidateToken, ...). */
@@ -40,9 +43,18 @@ export interface EmulatorProcess {
   stop(): Promise<void>;
 }
 
-export async function startEmulatorProcess(): Promise<EmulatorProcess> {
+export interface EmulatorProcessOptions {
+  /**
+   * Twilio's rate limits (`twilio`) or none (`off`, the default here, unlike `npm run emulator`): a measurement
+   * asks for them when it means to meet them.
+   */
+  rateLimits?: 'twilio' | 'off';
+}
+
+export async function startEmulatorProcess(options: EmulatorProcessOptions = {}): Promise<EmulatorProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'emulator/cli.ts'), '--port', String(port)], {
+  const args = ['--port', String(port), '--rate-limits', options.rateLimits ?? 'off'];
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'emulator/cli.ts'), ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -81,6 +93,9 @@ export async function startEmulatorProcess(): Promise<EmulatorProcess> {
     seeded: interactions,
     setFaults: async (config) => {
       await admin('PUT', 'faults', config);
+    },
+    setRateLimits: async (limits) => {
+      await (limits ? admin('PUT', 'rate-limits', limits) : admin('DELETE', 'rate-limits'));
     },
     lastSeq: async () => (await admin('GET', `requests?since=${Number.MAX_SAFE_INTEGER}`)).lastSeq,
     countSince: async (seq) => countByOperation(await requestsSince(seq)),

@@ -6,7 +6,7 @@
  * assertions (fixtures, the malformed-request corpus, the schema and twilio-oai checks) stay in test/support.
  */
 export { startTestEmulator, type TestEmulator } from './emulator';
-export { startEmulatorProcess, type EmulatorProcess } from './emulator-process';
+export { startEmulatorProcess, type EmulatorProcess, type EmulatorProcessOptions } from './emulator-process';
 export { emulatorCredentials, emulatorEnv, startFunctions, type FunctionsServer } from './functions-server';
 export { invoke, runtimeContext, type Answer } from './invoke';
 export { isRunning, runNpmStart, type NpmStart } from './npm-start';

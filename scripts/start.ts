@@ -35,6 +35,9 @@ const USAGE = `Usage: npm start -- [options]
   --no-signatures      let unsigned requests reach the protected functions; by default they need a
                        valid X-Twilio-Signature, as Twilio's gateway requires once deployed
   --emulator-port <n>  port of the local Twilio API emulator, default ${DEFAULT_EMULATOR_PORT}
+  --no-rate-limits     let the emulator answer every request; by default it keeps Twilio's rate limits
+                       (20/s per Flex Interactions operation, 20 reads and 20 writes/s per Sync object)
+                       and answers 429 past them, as Twilio does
   --env <file>         settings file, default .env (see .env.example)
   --skip-build         serve the dist/ already built instead of building first
   --help               show this help`;
@@ -47,6 +50,7 @@ interface StartOptions {
   host: string;
   checkSignatures: boolean;
   emulatorPort: number;
+  rateLimits: boolean;
   envFile: string;
   envFileGiven: boolean;
   build: boolean;
@@ -79,6 +83,8 @@ interface RunningEmulator {
   token: string;
   identity: string;
   credentials: { accountSid: string; authToken: string };
+  /** Whether it keeps Twilio's rate limits. */
+  rateLimits: boolean;
 }
 
 const children: ChildRecord[] = [];
@@ -105,6 +111,7 @@ function readOptions(): StartOptions {
         host: { type: 'string' },
         'no-signatures': { type: 'boolean' },
         'emulator-port': { type: 'string' },
+        'no-rate-limits': { type: 'boolean' },
         env: { type: 'string' },
         'skip-build': { type: 'boolean' },
         help: { type: 'boolean' },
@@ -126,6 +133,7 @@ function readOptions(): StartOptions {
     host: values.host ?? DEFAULT_HOST,
     checkSignatures: values['no-signatures'] !== true,
     emulatorPort: port('emulator-port', DEFAULT_EMULATOR_PORT),
+    rateLimits: values['no-rate-limits'] !== true,
     envFile: path.resolve(values.env ?? path.join(root, '.env')),
     envFileGiven: values.env !== undefined,
     build: values['skip-build'] !== true,
@@ -294,10 +302,11 @@ function consoleOrigins(host: string, port: number): string[] {
   return [...new Set(hosts)].map((name) => `http://${name}:${port}`);
 }
 
-async function startEmulatorChild(port: number, origins: string[]): Promise<RunningEmulator> {
+async function startEmulatorChild(port: number, origins: string[], rateLimits: boolean): Promise<RunningEmulator> {
   const started = Date.now();
   step(`Starting the local Twilio API emulator on 127.0.0.1:${port}`);
   const args = ['--import', 'tsx', path.join(root, 'emulator/cli.ts'), '--port', String(port)];
+  args.push('--rate-limits', rateLimits ? 'twilio' : 'off');
   const record = startService('emulator', [...args, ...origins.flatMap((origin) => ['--console-origin', origin])], {});
   const url = `http://127.0.0.1:${port}`;
   await waitUntilReady(
@@ -315,7 +324,7 @@ async function startEmulatorChild(port: number, origins: string[]): Promise<Runn
   if (!minted.ok) throw new StartError(`The emulator did not mint a Flex token (HTTP ${minted.status}).`);
   const { token, identity } = (await minted.json()) as { token: string; identity: string };
   detail(`${interactions.length} seeded interactions, ready in ${seconds(started)}`);
-  return { record, url, interactions, token, identity, credentials: emulatorCredentials(record.output)! };
+  return { record, url, interactions, token, identity, credentials: emulatorCredentials(record.output)!, rateLimits };
 }
 
 /** Single quotes keep a value literal in a .env file; values that hold one are double-quoted. */
@@ -436,6 +445,9 @@ function banner({ url, emulator, started, host, checkSignatures, sign }: BannerF
     lines.push(
       `Emulator  ${emulator.url}  (account ${emulator.credentials.accountSid}, auth token ${emulator.credentials.authToken})`,
       `Seeded    ${sid}  ${first.channelType}: ${first.label} (${emulator.interactions.length} in all: GET ${emulator.url}/__emulator/interactions)`,
+      emulator.rateLimits
+        ? "Limits    Twilio's rate limits, answered 429 past them as Twilio does (--no-rate-limits turns them off)"
+        : 'Limits    none (--no-rate-limits): the emulator answers every request, which Twilio does not',
     );
   } else {
     lines.push('Seeded    none: use an Interaction SID (KD...) of your account in place of the one below');
@@ -503,7 +515,7 @@ async function main(): Promise<void> {
   let emulator: RunningEmulator | undefined;
   let envFile = options.envFile;
   if (emulatorPort) {
-    emulator = await startEmulatorChild(emulatorPort, consoleOrigins(options.host, options.functionsPort));
+    emulator = await startEmulatorChild(emulatorPort, consoleOrigins(options.host, options.functionsPort), options.rateLimits);
     const { accountSid, authToken } = emulator.credentials;
     envFile = writeFunctionsEnv({ ...settings, ACCOUNT_SID: accountSid, AUTH_TOKEN: authToken, TWILIO_API_BASE_URL: emulator.url });
   }

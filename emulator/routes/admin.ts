@@ -1,4 +1,5 @@
 import { faultConfigSchema, NO_FAULTS, type FaultConfig } from '../faults';
+import { rateLimitsSchema, type RateLimiter, type RateLimits } from '../rate-limits';
 import type { RequestLog } from '../request-log';
 import type { SeededInteraction } from '../seed';
 import { deployedView } from '../serverless/representations';
@@ -10,6 +11,10 @@ export interface EmulatorState {
   /** The model; reset swaps in a fresh one. */
   store: Store;
   faults: FaultConfig;
+  /** Twilio's rate limits, when on; its buckets. */
+  readonly rateLimiter: RateLimiter;
+  /** The rate limits the emulator started with, which reset restores. */
+  readonly rateLimitsAtStart: RateLimits | null;
   /** API requests being answered now. */
   inFlight: number;
   readonly requestLog: RequestLog;
@@ -100,6 +105,28 @@ export const adminRoutes: AdminRoute[] = [
     },
   },
   {
+    method: 'GET',
+    path: '/__emulator/rate-limits',
+    handle: (_request, { rateLimiter }) => ({ body: { rateLimits: rateLimiter.limits } }),
+  },
+  {
+    method: 'PUT',
+    path: '/__emulator/rate-limits',
+    body: rateLimitsSchema,
+    handle: ({ body }, { rateLimiter }) => {
+      rateLimiter.limits = body as unknown as RateLimits;
+      return { body: { rateLimits: rateLimiter.limits } };
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/__emulator/rate-limits',
+    handle: (_request, { rateLimiter }) => {
+      rateLimiter.limits = null;
+      return NO_CONTENT;
+    },
+  },
+  {
     method: 'POST',
     path: '/__emulator/flex-tokens',
     body: flexTokenRequest,
@@ -152,6 +179,7 @@ export const adminRoutes: AdminRoute[] = [
     handle: (_request, emulator) => {
       emulator.store = emulator.storeFromSeed();
       emulator.faults = NO_FAULTS;
+      emulator.rateLimiter.limits = emulator.rateLimitsAtStart;
       emulator.requestLog.clear();
       return NO_CONTENT;
     },

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { TWILIO_RATE_LIMITS } from '../../emulator/rate-limits';
 import { freePort } from '../../harness';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -39,6 +40,27 @@ test('prints its URL, the credentials it accepts and the seeded SIDs; a seeded i
     emulator.child.kill('SIGINT');
     expect(await emulator.exited).toBe(0);
   }
+});
+
+test("Twilio's rate limits are on unless --rate-limits off; another value is refused", async () => {
+  for (const [args, expected, printed] of [
+    [[], TWILIO_RATE_LIMITS, "Rate limits: Twilio's"],
+    [['--rate-limits', 'off'], null, 'Rate limits: off'],
+  ] as const) {
+    const port = await freePort();
+    const emulator = runEmulator(['--port', String(port), ...args]);
+    try {
+      expect(await emulator.printed('Ctrl-C stops it')).toContain(printed);
+      const answer = await fetch(`http://127.0.0.1:${port}/__emulator/rate-limits`);
+      expect(await answer.json()).toEqual({ rateLimits: expected });
+    } finally {
+      emulator.child.kill('SIGINT');
+      await emulator.exited;
+    }
+  }
+  const wrong = runEmulator(['--port', '0', '--rate-limits', 'strict']);
+  expect(await wrong.exited).toBe(1);
+  expect(wrong.output()).toContain('--rate-limits must be twilio or off, got strict');
 });
 
 test('a port in use is named, with what to do', async () => {

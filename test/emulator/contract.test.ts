@@ -296,6 +296,16 @@ describe('error answers match Twilio error schema', () => {
     }
     emulator.faults = { rules: [] };
   });
+
+  test("past Twilio's rate limit: 429, code 20429", async () => {
+    emulator.rateLimits = { interactionsPerSecond: 1, syncObjectReadsPerSecond: 1, syncObjectWritesPerSecond: 1 };
+    try {
+      expect((await call('GET', `/v1/Interactions/${sids.interaction}`)).status).toBe(200);
+      expectTwilioError(await call('GET', `/v1/Interactions/${sids.interaction}`), 429, 20429);
+    } finally {
+      emulator.rateLimits = null;
+    }
+  });
 });
 
 describe('IAM token validation (not in twilio-oai; shaped as twilio-flex-token-validator reads it)', () => {

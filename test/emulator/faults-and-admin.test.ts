@@ -145,6 +145,7 @@ test('the request log keeps the newest entries up to its bound, trimming in batc
     status: 200,
     durationMs: 1,
     fault: null,
+    warning: null,
   };
   for (let i = 0; i < 230_000; i += 1) log.add(entry);
   const kept = log.list();

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { freePort, isRunning, listeningAddresses, runNpmStart, type NpmStart } from '../../harness';
 import { signatureFor, withBodyHash } from '../../local/signatures';
 import { launchChromium } from '../support/browser';
+import { TWILIO_RATE_LIMITS } from '../../emulator/rate-limits';
 import { readSeedFile } from '../../emulator/seed';
 import { assertMatchesSchema } from '../support/schema';
 
@@ -75,11 +76,17 @@ describe('npm start on the emulator', () => {
     expect(banner).toContain(`Emulator  ${emulatorUrl()}  (account `);
     expect(banner).toMatch(new RegExp(`auth token ${EMULATOR_AUTH_TOKEN}\\)`));
     expect(banner).toMatch(/Seeded {4}KD[0-9a-f]{32} {2}\w+: /);
+    expect(banner).toContain("Limits    Twilio's rate limits, answered 429 past them as Twilio does (--no-rate-limits turns them off)");
     expect(curlCommands(banner).map((command) => command.match(/ (http\S+)/)?.[1])).toEqual([
       `${functionsUrl()}/studio/interaction`,
       `${functionsUrl()}/webhooks/interaction`,
       `${functionsUrl()}/interaction`,
     ]);
+  });
+
+  test("the emulator keeps Twilio's rate limits", async () => {
+    const answer = await fetch(`${emulatorUrl()}/__emulator/rate-limits`);
+    expect(await answer.json()).toEqual({ rateLimits: TWILIO_RATE_LIMITS });
   });
 
   test('each printed curl command, run as printed, gets the seeded interaction enriched', async () => {
@@ -538,23 +545,27 @@ describe('npm start with real credentials in the settings file', () => {
   });
 });
 
-describe('npm start -- --no-signatures --host 0.0.0.0', () => {
-  test('lets unsigned requests through, says so, and listens on every interface while twilio-run stays on loopback', async () => {
+describe('npm start -- --no-signatures --no-rate-limits --host 0.0.0.0', () => {
+  test('lets unsigned requests through, with no rate limits, says so, and listens on every interface while twilio-run stays on loopback', async () => {
     const port = await freePort();
+    const emulatorPort = await freePort();
     const start = runNpmStart([
       '--skip-build',
       '--no-signatures',
+      '--no-rate-limits',
       '--host',
       '0.0.0.0',
       '--port',
       String(port),
       '--emulator-port',
-      String(await freePort()),
+      String(emulatorPort),
     ]);
     try {
       const banner = await start.waitFor(/Ctrl-C stops both/);
       expect(banner).toContain('signatures are not checked (--no-signatures)');
       expect(banner).toContain('Signatures  not checked (--no-signatures)');
+      expect(banner).toContain('Limits    none (--no-rate-limits)');
+      expect(await (await fetch(`http://127.0.0.1:${emulatorPort}/__emulator/rate-limits`)).json()).toEqual({ rateLimits: null });
       expect(banner).toContain('Listening on 0.0.0.0');
       const answer = await postForm(`http://localhost:${port}/studio/interaction`, { InteractionSid: SID });
       expect(answer.status).toBe(200);
