@@ -1,7 +1,7 @@
 /**
  * What a row needs before it starts, made outside the measured time: the emulator as it started (so no row inherits
  * another's interactions, tasks or log), one new interaction per task, created through the Flex Interactions API with
- * rate limits off, and the agents' Flex tokens, new ones, so that no container remembers them from an earlier row.
+ * rate limits off (the row turns them on), and the agents' Flex tokens, new ones, so that no container remembers them from an earlier row.
  */
 import { readSeedFile } from '../../emulator/seed';
 import { redirectedTwilioClient, type EmulatorProcess } from '../../harness';
@@ -18,6 +18,7 @@ export interface RowFixtures {
 
 export async function prepareRow(emulator: EmulatorProcess, scenario: Scenario, taskCount: number): Promise<RowFixtures> {
   await emulator.reset();
+  await emulator.setRateLimits(null);
   const workspaceSid = readSeedFile().workspace.sid;
   // One attempt: a create that timed out may have happened, and a retry would make a second interaction.
   const { client } = redirectedTwilioClient({

@@ -29,6 +29,7 @@ export async function runRow(setting: RowSetting, tasksPerSecond: number, viewer
   const { emulator, scenario, strategy, containers } = setting;
   const fixtures = await prepareRow(emulator, scenario, tasksNeeded(scenario, tasksPerSecond));
   await signIn(setting, fixtures.tokens);
+  await emulator.setRateLimits(scenario.rateLimits);
 
   // The window's edges in the emulator's log and in the containers' CPU time, read as the window opens and closes.
   const mark = async () => ({ seq: await emulator.lastSeq(), cpuMs: containers.reduce((sum, c) => sum + cpuTimeMs(c.pid), 0) });

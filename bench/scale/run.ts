@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   );
 
   const started = Date.now();
-  const emulator = await startEmulatorProcess();
+  const emulator = await startEmulatorProcess({ rateLimits: 'off' });
   const servers: FunctionsServer[] = [];
   try {
     const containers = await startContainers(emulator, scenario, servers);

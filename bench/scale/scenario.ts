@@ -3,6 +3,7 @@
  * containers, and with what settings. Another configuration is a change here (or an option on the command line), not
  * in the code that runs it.
  */
+import { TWILIO_RATE_LIMITS, type RateLimits } from '../../emulator/rate-limits';
 
 /** The callers of one task, in the order a contact centre makes them. */
 export type Caller = 'studio' | 'webhook' | 'view';
@@ -40,6 +41,11 @@ export interface Scenario {
   clientTimeoutMs: number;
   /** Tasks sent through each strategy's containers before the first row, rate limits off, so that each one is warm. */
   warmupTasks: number;
+  /**
+   * The emulator's rate limits during each row, warm-up included (null: none). Off while a row's interactions are
+   * made and its agents sign in, and set afresh (every bucket full) as the row starts.
+   */
+  rateLimits: RateLimits | null;
   /** Seed of the random picks (container, agent), so that two runs send the same requests. */
   randomSeed: number;
   /** At least this share of answers complete for a rate to count as sustained. */
@@ -73,6 +79,7 @@ export const FULL_SCENARIO: Scenario = {
   windowSeconds: 15,
   clientTimeoutMs: 10_000,
   warmupTasks: 60,
+  rateLimits: TWILIO_RATE_LIMITS,
   randomSeed: 20,
   sustainedCompleteShare: 0.999,
   strategies: { project: PROJECT, docs: DOCS },
