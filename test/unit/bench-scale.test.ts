@@ -137,7 +137,8 @@ describe('upstream calls', () => {
     operationId,
     status,
     durationMs: 1,
-    fault: null,
+    fault: status === 429 ? 'rate_limit' : null,
+    warning: null,
   });
 
   test('Flex Interactions calls, 429s and attempts per success are counted per task from the log', () => {
