@@ -11,7 +11,7 @@ import { sendOnSchedule, type Sent } from './open-loop';
 import { answerFigures, failuresByKind, judge, unanswered, type AnswerFigures, type Verdict } from './outcomes';
 import type { ScaleRow } from './report';
 import type { Caller, Scenario, StrategyName } from './scenario';
-import { planRow, planSignIn, tasksNeeded } from './tasks';
+import { planRow, planSignIn, tasksNeeded, type PlannedRequest, type RowPlan } from './tasks';
 import { upstreamFigures } from './upstream';
 
 export interface RowSetting {
@@ -36,7 +36,8 @@ export async function runRow(setting: RowSetting, tasksPerSecond: number, viewer
   const at = (ms: number) => new Promise<Awaited<ReturnType<typeof mark>>>((resolve) => setTimeout(() => resolve(mark()), ms));
   const windowOpens = at(scenario.warmupSeconds * 1000);
   const windowCloses = at((scenario.warmupSeconds + scenario.windowSeconds) * 1000);
-  const { plan, sent } = await sendTasks(setting, scenario, fixtures, tasksPerSecond, viewers);
+  const rowPlan = plan(setting, scenario, fixtures, tasksPerSecond, viewers);
+  const sent = await send(setting, rowPlan.requests);
   const [opened, closed] = await Promise.all([windowOpens, windowCloses]);
   await drained(emulator);
   const logged = (await emulator.requestsSince(opened.seq)).filter((entry) => entry.seq <= closed.seq);
@@ -50,14 +51,14 @@ export async function runRow(setting: RowSetting, tasksPerSecond: number, viewer
     tasks_per_s: tasksPerSecond,
     viewers,
     ...answerFigures(measured),
-    ...upstreamFigures(logged, plan.measuredTasks),
-    tasks: plan.measuredTasks,
+    ...upstreamFigures(logged, rowPlan.measuredTasks),
+    tasks: rowPlan.measuredTasks,
     failures: failuresByKind(measured),
     by_caller: Object.fromEntries(callers.map((caller) => [caller, answerFigures(measured.filter((m) => m.caller === caller))])) as Record<
       Caller,
       AnswerFigures
     >,
-    container_cpu_ms_per_task: round((closed.cpuMs - opened.cpuMs) / plan.measuredTasks, 2),
+    container_cpu_ms_per_task: round((closed.cpuMs - opened.cpuMs) / rowPlan.measuredTasks, 2),
     send_lag_p99_ms: round(
       percentile(
         sent.filter((s) => s.request.measured).map((s) => s.sendLagMs),
@@ -70,24 +71,29 @@ export async function runRow(setting: RowSetting, tasksPerSecond: number, viewer
 
 /**
  * Sends tasks through the strategy's containers with rate limits off and checks that every answer is complete: each
- * container then has loaded what the requests need (twilio, the bundle's lazy modules) before the first row.
+ * container then has loaded what the requests need (twilio, the bundle's lazy modules) before the first row. A cold
+ * container first gets one request of each kind at a time, as the first of them loads twilio.
  */
 export async function warmUp(setting: RowSetting): Promise<void> {
-  const { emulator, scenario, strategy } = setting;
-  const rate = 10;
-  // All of a task's calls at once: the containers only need to have served each kind of request.
+  const { emulator, scenario, strategy, containers } = setting;
+  const rate = 5;
+  // A task's calls close together: the containers only need to have served each kind of request.
   const warmScenario = {
     ...scenario,
-    callAtMs: { studio: 0, webhook: 0, view: 0 },
+    callAtMs: { studio: 0, webhook: 100, view: 200 },
     warmupSeconds: 0,
     windowSeconds: scenario.warmupTasks / rate,
   };
   const fixtures = await prepareRow(emulator, warmScenario, tasksNeeded(warmScenario, rate));
-  const { sent } = await sendTasks(setting, warmScenario, fixtures, rate, 3);
-  expectComplete(sent, `warming the ${strategy} containers`);
+  const { requests } = plan(setting, warmScenario, fixtures, rate, 3);
+  const doing = `warming the ${strategy} containers`;
+  for (const container of containers.keys())
+    for (const request of requests.filter((r) => r.task === 0))
+      expectComplete(await send(setting, [{ ...request, atMs: 0, container }]), doing);
+  expectComplete(await send(setting, requests), doing);
 }
 
-/** The row's agents seen by every container before the row (planSignIn), rate limits still off. */
+/** The row's agents seen by every container before the row (planSignIn), a few ms apart, rate limits still off. */
 async function signIn(setting: RowSetting, tokens: readonly string[]): Promise<void> {
   const requests = planSignIn({
     strategy: setting.scenario.strategies[setting.strategy],
@@ -95,12 +101,13 @@ async function signIn(setting: RowSetting, tokens: readonly string[]): Promise<v
     tokens,
     interactionSid: setting.emulator.seeded[0]!.sid,
   });
-  const sent = await sendOnSchedule(requests, {
-    containers: setting.containers.map((c) => c.url),
-    timeoutMs: setting.scenario.clientTimeoutMs,
-    read: (status, text) => judge(setting.strategy, status, text),
-  });
-  expectComplete(sent, `signing the agents in to the ${setting.strategy} containers`);
+  expectComplete(
+    await send(
+      setting,
+      requests.map((request, i) => ({ ...request, atMs: i * 10 })),
+    ),
+    `signing the agents in to the ${setting.strategy} containers`,
+  );
 }
 
 function expectComplete(sent: ReadonlyArray<Sent<Verdict>>, doing: string): void {
@@ -108,9 +115,9 @@ function expectComplete(sent: ReadonlyArray<Sent<Verdict>>, doing: string): void
   if (Object.keys(failures).length > 0) throw new Error(`${doing} failed: ${JSON.stringify(failures)}`);
 }
 
-/** The tasks' requests, planned for `scenario` and sent on their schedule to the strategy's containers. */
-async function sendTasks(setting: RowSetting, scenario: Scenario, fixtures: RowFixtures, tasksPerSecond: number, viewers: number) {
-  const plan = planRow({
+/** The tasks' requests for `scenario`, to the strategy's routes. */
+function plan(setting: RowSetting, scenario: Scenario, fixtures: RowFixtures, tasksPerSecond: number, viewers: number): RowPlan {
+  return planRow({
     scenario,
     strategy: scenario.strategies[setting.strategy],
     sendsInteractionSidEverywhere: setting.strategy === 'docs',
@@ -119,12 +126,15 @@ async function sendTasks(setting: RowSetting, scenario: Scenario, fixtures: RowF
     ...fixtures,
     startEpochMs: Date.now(),
   });
-  const sent = await sendOnSchedule(plan.requests, {
+}
+
+/** `requests` sent on their schedule to the strategy's containers, each answer judged as it comes. */
+function send<R extends PlannedRequest>(setting: RowSetting, requests: readonly R[]) {
+  return sendOnSchedule(requests, {
     containers: setting.containers.map((c) => c.url),
-    timeoutMs: scenario.clientTimeoutMs,
+    timeoutMs: setting.scenario.clientTimeoutMs,
     read: (status, text) => judge(setting.strategy, status, text),
   });
-  return { plan, sent };
 }
 
 /** Waits until the emulator answers no request: the functions have given up or finished what the row asked. */

@@ -78,7 +78,7 @@ export const FULL_SCENARIO: Scenario = {
   warmupSeconds: 5,
   windowSeconds: 15,
   clientTimeoutMs: 10_000,
-  warmupTasks: 60,
+  warmupTasks: 30,
   rateLimits: TWILIO_RATE_LIMITS,
   randomSeed: 20,
   sustainedCompleteShare: 0.999,
