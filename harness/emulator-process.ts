@@ -28,12 +28,18 @@ export interface EmulatorProcess {
   lastSeq(): Promise<number>;
   /** API requests logged after `seq`, counted by operationId (FetchInteraction, ValidateToken, ...). */
   countSince(seq: number): Promise<Record<string, number>>;
+  /** API requests logged after `seq`, as logged. */
+  requestsSince(seq: number): Promise<LoggedRequest[]>;
+  /** API requests being answered now. */
+  inFlight(): Promise<number>;
   mintFlexToken(): Promise<string>;
   /**
    * Empties the request log (sequence numbers go on). Done before each load
    * run, so that every run finds the emulator in the same state.
    */
   clearLog(): Promise<void>;
+  /** A fresh store from the seed file, no faults, an empty request log: the emulator as it started. */
+  reset(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -74,6 +80,7 @@ export async function startEmulatorProcess(options: EmulatorProcessOptions = {})
     if (!response.ok) throw new Error(`emulator ${method} ${route}: HTTP ${response.status}`);
     return response.status === 204 ? undefined : ((await response.json()) as any);
   };
+  const requestsSince = async (seq: number) => ((await admin('GET', `requests?since=${seq}`)) as { requests: LoggedRequest[] }).requests;
   const accountSid = /account SID \/ auth token\s+(AC[0-9a-f]{32})/.exec(output)?.[1];
   if (!accountSid) throw new Error(`the emulator printed no account SID: ${output}`);
   const { interactions } = await admin('GET', 'interactions');
@@ -91,10 +98,15 @@ export async function startEmulatorProcess(options: EmulatorProcessOptions = {})
       await (limits ? admin('PUT', 'rate-limits', limits) : admin('DELETE', 'rate-limits'));
     },
     lastSeq: async () => (await admin('GET', `requests?since=${Number.MAX_SAFE_INTEGER}`)).lastSeq,
-    countSince: async (seq) => countByOperation(((await admin('GET', `requests?since=${seq}`)) as { requests: LoggedRequest[] }).requests),
+    countSince: async (seq) => countByOperation(await requestsSince(seq)),
+    requestsSince,
+    inFlight: async () => (await admin('GET', 'health')).inFlight,
     mintFlexToken: async () => (await admin('POST', 'flex-tokens', {})).token,
     clearLog: async () => {
       await admin('DELETE', 'requests');
+    },
+    reset: async () => {
+      await admin('POST', 'reset');
     },
     stop: () =>
       new Promise<void>((resolve) => {

@@ -89,13 +89,17 @@ const HEADINGS: Record<keyof Row, string> = {
 /** A Markdown table, so that the README can hold the printed table as it is. */
 export function markdownTable(rows: Row[]): string {
   const columns = Object.keys(HEADINGS) as Array<keyof Row>;
-  const widths = columns.map((column) => Math.max(HEADINGS[column].length, ...rows.map((r) => r[column].length)));
-  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
-  return [
-    line(columns.map((column) => HEADINGS[column])),
-    line(widths.map((width) => '-'.repeat(width))),
-    ...rows.map((r) => line(columns.map((column) => r[column]))),
-  ].join('\n');
+  return markdownGrid(
+    columns.map((column) => HEADINGS[column]),
+    rows.map((r) => columns.map((column) => r[column])),
+  );
+}
+
+/** A Markdown table of any headings and cells, columns padded to their widest cell. */
+export function markdownGrid(headings: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const widths = headings.map((heading, i) => Math.max(heading.length, ...rows.map((cells) => cells[i]!.length)));
+  const line = (cells: readonly string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(headings), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
 export interface Machine {
