@@ -26,10 +26,24 @@ export const SETTINGS = {
     doc: 'Each invocation answers within this many ms (504 past it), under the 10 s Functions limit.',
   },
   UPSTREAM_ATTEMPT_TIMEOUT_MS: { default: '2500', doc: 'Timeout of one HTTP attempt to Twilio.' },
-  UPSTREAM_MAX_ATTEMPTS: { default: '6', doc: 'Attempts per Twilio request (429, 5xx and network errors are retried).' },
+  UPSTREAM_MAX_ATTEMPTS: {
+    default: '6',
+    doc: 'Attempts per Twilio request (5xx and network errors are retried; 429s within the retry budget).',
+  },
   UPSTREAM_RETRY_BASE_MS: { default: '100', doc: 'First backoff step; the step doubles per retry, with full jitter.' },
   UPSTREAM_RETRY_MAX_DELAY_MS: { default: '1000', doc: 'Largest backoff step.' },
-  UPSTREAM_MAX_CONCURRENCY: { default: '16', doc: 'Twilio requests in flight per container; more wait their turn.' },
+  UPSTREAM_RETRY_BUDGET_PERCENT: {
+    default: '10',
+    doc: 'Retries of 429s a container may spend, as a percentage of the requests it sends (plus the reserve below); past it a 429 is answered at once as 429 rate_limited.',
+  },
+  UPSTREAM_RETRY_BUDGET_RESERVE_PER_S: {
+    default: '1',
+    doc: 'Retries of 429s a container earns per second whatever its traffic (at most 10 banked).',
+  },
+  UPSTREAM_MAX_CONCURRENCY: {
+    default: '16',
+    doc: 'Twilio requests in flight per container (each function keeps its own); more wait their turn.',
+  },
   FLEX_TOKEN_VALIDATION_TIMEOUT_MS: { default: '3000', doc: 'Bound on validating a Flex token with Twilio IAM, retries included.' },
   CACHE_TTL_MS: { default: '5000', doc: 'How long an enrichment is reused by the same warm container; 0 turns the cache off.' },
   CACHE_MAX_ENTRIES: { default: '500', doc: 'Enrichments kept per container at most.' },
@@ -59,6 +73,9 @@ export interface Config {
   retryBaseMs: number;
   retryMaxDelayMs: number;
   maxConcurrency: number;
+  /** Retries of 429s earned per request sent, and per second. */
+  retryBudgetRatio: number;
+  retryBudgetReservePerSecond: number;
   tokenValidationTimeoutMs: number;
   cacheTtlMs: number;
   cacheMaxEntries: number;
@@ -117,6 +134,8 @@ export function parseConfig(env: Env): Config {
     retryBaseMs: int('UPSTREAM_RETRY_BASE_MS', 1, 5000),
     retryMaxDelayMs: int('UPSTREAM_RETRY_MAX_DELAY_MS', 1, 9000),
     maxConcurrency: int('UPSTREAM_MAX_CONCURRENCY', 1, 1000),
+    retryBudgetRatio: int('UPSTREAM_RETRY_BUDGET_PERCENT', 0, 100) / 100,
+    retryBudgetReservePerSecond: int('UPSTREAM_RETRY_BUDGET_RESERVE_PER_S', 0, 100),
     tokenValidationTimeoutMs: int('FLEX_TOKEN_VALIDATION_TIMEOUT_MS', 50, 9500),
     cacheTtlMs: int('CACHE_TTL_MS', 0, 3_600_000),
     cacheMaxEntries: int('CACHE_MAX_ENTRIES', 1, 100_000),

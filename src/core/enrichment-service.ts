@@ -13,7 +13,9 @@ import type { WarmCache } from './warm-cache';
  * invites; the Conversation and its participants; the live task; the transfer
  * asked for with TransferSid, on the interaction's channel. A sub-resource that
  * fails, or is not read by `partsDeadline`, becomes a warning in a partial
- * answer; only the interaction itself is required.
+ * answer; only the interaction itself is required. A part that Twilio
+ * rate-limits past the retry budget fails the whole enrichment as
+ * `rate_limited`.
  */
 export async function fetchEnrichment(
   gateway: TwilioGateway,
@@ -21,7 +23,12 @@ export async function fetchEnrichment(
   options: { listLimit: number; partsDeadline: Deadline; now?: () => number },
 ): Promise<EnrichmentResult> {
   const { listLimit, partsDeadline, now = Date.now } = options;
-  const settle = <T>(work: () => Promise<T>) => settled(() => gateway.withDeadline(partsDeadline, work));
+  let rateLimited: EnrichmentError | undefined;
+  const settle = async <T>(work: () => Promise<T>) => {
+    const outcome = await settled(() => gateway.withDeadline(partsDeadline, work));
+    if (!outcome.ok && outcome.error.code === 'rate_limited') rateLimited ??= outcome.error;
+    return outcome;
+  };
   const interaction = await gateway.fetchInteraction(request.interactionSid);
   const fetchedAt = new Date(now()).toISOString();
   const described = describeInteraction(interaction);
@@ -87,6 +94,8 @@ export async function fetchEnrichment(
     : undefined;
 
   await Promise.all([channelsWork, conversationWork, taskWork, transferWork]);
+  // Twilio's rate limit is never hidden in a partial answer: the caller is told when to come back.
+  if (rateLimited) throw rateLimited;
   const { body, warnings, partial } = addIncluded(described, included);
   return { body, warnings: [...warnings, ...unavailableParts(described, request.include)], partial, fetchedAt };
 }

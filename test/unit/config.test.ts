@@ -12,6 +12,8 @@ test('defaults, when nothing is set', () => {
     retryBaseMs: 100,
     retryMaxDelayMs: 1000,
     maxConcurrency: 16,
+    retryBudgetRatio: 0.1,
+    retryBudgetReservePerSecond: 1,
     tokenValidationTimeoutMs: 3000,
     cacheTtlMs: 5000,
     cacheMaxEntries: 500,

@@ -4,7 +4,7 @@ import type { Deadline } from '../deadline';
 import { EnrichmentError } from '../errors';
 import { isoDateTime } from '../iso-date';
 import { isJsonObject } from '../json-object';
-import type { UpstreamHttpClient } from './upstream-http-client';
+import { DEFAULT_RETRY_AFTER_S, type UpstreamHttpClient } from './upstream-http-client';
 
 /**
  * The one module that talks to Twilio. Each method makes its calls through the
@@ -344,7 +344,10 @@ export function upstreamFailure(error: unknown, doing: string): EnrichmentError 
       details,
     );
   if (status === 429)
-    return new EnrichmentError('upstream_rate_limited', `Twilio kept rate-limiting this account while ${doing} (HTTP 429).`, details);
+    return new EnrichmentError('rate_limited', `Twilio is rate-limiting this account (HTTP 429 while ${doing}).`, {
+      ...details,
+      retryAfterSeconds: DEFAULT_RETRY_AFTER_S,
+    });
   if (status !== undefined) return new EnrichmentError('upstream_error', `Twilio answered HTTP ${status} while ${doing}.`, details);
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && TIMEOUT_CODES.has(code))
