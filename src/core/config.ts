@@ -52,6 +52,18 @@ export const SETTINGS = {
     default: '300000',
     doc: 'How long a validated Flex token is trusted without asking IAM again (never past its expiration).',
   },
+  SYNC_SERVICE_SID: {
+    default: '',
+    doc: 'A Twilio Sync Service (IS...) in which containers share what they fetched, one Sync Document per interaction; unset, nothing is shared. See docs/scale.md.',
+  },
+  SYNC_MAX_AGE_MS: {
+    default: '10000',
+    doc: 'With SYNC_SERVICE_SID: how old a shared part may be and still answer as fresh (meta.ageMs never exceeds it unless meta.stale).',
+  },
+  SYNC_STALE_MAX_MS: {
+    default: '60000',
+    doc: "With SYNC_SERVICE_SID: while Twilio rate-limits, a shared copy up to this old answers, marked meta.stale; also the Sync Documents' TTL.",
+  },
   STUDIO_MAX_RESPONSE_BYTES: { default: '60000', doc: 'Size bound of a /studio/interaction answer; Studio parses at most 64 kB.' },
   LIST_LIMIT: { default: '200', doc: 'Items read per list (channels, participants) at most.' },
   WEBHOOK_WRITE_BACK: { default: 'false', doc: 'true: /webhooks/interaction merges the enrichment into the TaskRouter task attributes.' },
@@ -81,6 +93,8 @@ export interface Config {
   cacheMaxEntries: number;
   cacheMaxBytes: number;
   tokenCacheTtlMs: number;
+  /** Sharing across containers in Twilio Sync; null when SYNC_SERVICE_SID is unset. */
+  sync: { serviceSid: string; maxAgeMs: number; staleMaxMs: number } | null;
   studioMaxBytes: number;
   listLimit: number;
   writeBack: boolean;
@@ -141,6 +155,7 @@ export function parseConfig(env: Env): Config {
     cacheMaxEntries: int('CACHE_MAX_ENTRIES', 1, 100_000),
     cacheMaxBytes: int('CACHE_MAX_BYTES', 1024, 512 * 1024 * 1024),
     tokenCacheTtlMs: int('FLEX_TOKEN_CACHE_TTL_MS', 0, 86_400_000),
+    sync: syncFrom(read('SYNC_SERVICE_SID'), int('SYNC_MAX_AGE_MS', 0, 3_600_000), int('SYNC_STALE_MAX_MS', 0, 86_400_000)),
     studioMaxBytes: int('STUDIO_MAX_RESPONSE_BYTES', 16_384, 64_000),
     listLimit: int('LIST_LIMIT', 1, 1000),
     writeBack: bool('WEBHOOK_WRITE_BACK'),
@@ -156,6 +171,13 @@ export const SECRET_VARIABLES = ['AUTH_TOKEN', 'API_SECRET', 'TWILIO_AUTH_TOKEN'
 /** The secret values set in `env`, for redaction; known even when the rest of the config is invalid. */
 export function secretsIn(env: Env): string[] {
   return SECRET_VARIABLES.map((name) => env[name]).filter((value): value is string => typeof value === 'string' && value.length >= 8);
+}
+
+function syncFrom(serviceSid: string, maxAgeMs: number, staleMaxMs: number): Config['sync'] {
+  if (serviceSid === '') return null;
+  if (!/^IS[0-9a-f]{32}$/.test(serviceSid)) throw invalid('SYNC_SERVICE_SID', 'must be a Sync Service SID: IS and 32 hex digits');
+  if (staleMaxMs < maxAgeMs) throw invalid('SYNC_STALE_MAX_MS', 'must be at least SYNC_MAX_AGE_MS');
+  return { serviceSid, maxAgeMs, staleMaxMs };
 }
 
 function apiBaseUrlFrom(raw: string, allowRemote: boolean): string | null {

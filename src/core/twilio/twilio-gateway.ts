@@ -100,6 +100,13 @@ export interface TaskResource {
   etag: string | null;
 }
 
+export interface SyncDocument {
+  /** The document's JSON data, as Sync returns it. */
+  data: unknown;
+  /** Sync's revision, for If-Match; null if Sync gave none. */
+  revision: string | null;
+}
+
 export interface FlexTokenClaims {
   identity: string | null;
   workerSid: string | null;
@@ -277,6 +284,46 @@ export class TwilioGateway {
     } catch (error) {
       if (statusOf(error) === 412) return 'conflict';
       throw upstreamFailure(error, 'updating the TaskRouter task attributes');
+    }
+  }
+
+  /** A Sync Document's data and revision, by unique name; null when there is none (404, or expired). */
+  async fetchSyncDocument(serviceSid: string, uniqueName: string): Promise<SyncDocument | null> {
+    try {
+      const d = await this.client.sync.v1.services(serviceSid).documents(uniqueName).fetch();
+      return { data: d.data ?? null, revision: d.revision ?? null };
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw upstreamFailure(error, 'reading the shared copy from Sync');
+    }
+  }
+
+  /** Creates a Sync Document; 'exists' when another container created one under that name first (409). */
+  async createSyncDocument(serviceSid: string, uniqueName: string, data: object, ttlSeconds: number): Promise<SyncDocument | 'exists'> {
+    try {
+      const d = await this.client.sync.v1.services(serviceSid).documents.create({ uniqueName, data, ttl: ttlSeconds });
+      return { data: d.data ?? null, revision: d.revision ?? null };
+    } catch (error) {
+      if (statusOf(error) === 409) return 'exists';
+      throw upstreamFailure(error, 'creating the shared copy in Sync');
+    }
+  }
+
+  /** Replaces a Sync Document's data if it is still at `revision`; 'conflict' when it changed (412) or is gone (404). */
+  async updateSyncDocument(
+    serviceSid: string,
+    uniqueName: string,
+    data: object,
+    ttlSeconds: number,
+    revision: string,
+  ): Promise<SyncDocument | 'conflict'> {
+    try {
+      const d = await this.client.sync.v1.services(serviceSid).documents(uniqueName).update({ data, ttl: ttlSeconds, ifMatch: revision });
+      return { data: d.data ?? null, revision: d.revision ?? null };
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 412 || status === 404) return 'conflict';
+      throw upstreamFailure(error, 'updating the shared copy in Sync');
     }
   }
 
