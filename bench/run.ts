@@ -109,7 +109,14 @@ async function enrichmentSample(emulator: EmulatorProcess, interactionSid: strin
   const studio = invoker(loadFunction(BUNDLES[1]!).handler, emulatorEnv(emulator));
   const { body } = await studio({ InteractionSid: interactionSid, include: 'all', fresh: 'true' });
   const { meta, ...enrichment } = body;
-  return { body: enrichment, warnings: meta.warnings, partial: meta.partial, fetchedAt: meta.fetchedAt };
+  return {
+    body: enrichment,
+    warnings: meta.warnings,
+    partial: meta.partial,
+    fetchedAt: meta.fetchedAt,
+    source: meta.source,
+    stale: meta.stale,
+  };
 }
 
 function tableRows(r: Results): Row[] {

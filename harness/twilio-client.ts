@@ -4,6 +4,7 @@
  * for code that cannot be given a client (the bench's baseline), the helper's RequestClient patched in this process.
  */
 import twilio from 'twilio';
+import { RetryBudget } from '../src/core/retry-budget';
 import { ConcurrencyLimit } from '../src/core/concurrency-limit';
 import { Deadline } from '../src/core/deadline';
 import { createLogger } from '../src/core/logger';
@@ -29,6 +30,8 @@ export function redirectedTwilioClient(options: {
     baseUrl: options.baseUrl,
     policy: { maxAttempts: 3, attemptTimeoutMs: 5000, retryBaseMs: 50, retryMaxDelayMs: 500, ...options.policy },
     limit: new ConcurrencyLimit(32),
+    // A script retries every 429 its attempts allow: there is no account-wide load to protect from it.
+    budget: new RetryBudget({ ratio: 1, reservePerSecond: 100 }),
   });
   // The whole script is one scope: one deadline, one count.
   const scope = {

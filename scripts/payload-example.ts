@@ -25,7 +25,7 @@ export async function payloadExample(): Promise<EnrichedInteraction> {
     if (answer.status !== 200) throw new Error(`/studio/interaction answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     const payload = answer.body as EnrichedInteraction;
     // The fetch reads the wall clock, which the emulator's fixed one does not reach.
-    return { ...payload, meta: { ...payload.meta, fetchedAt: CLOCK, durationMs: DURATION_MS } };
+    return { ...payload, meta: { ...payload.meta, fetchedAt: CLOCK, durationMs: DURATION_MS, ageMs: 0 } };
   } finally {
     resetWarmContainer();
     await emulator.close();

@@ -29,9 +29,20 @@ export const SETTINGS = {
     doc: 'Each invocation answers within this many ms (504 past it), under the 10 s Functions limit.',
   },
   UPSTREAM_ATTEMPT_TIMEOUT_MS: { default: '2500', doc: 'Timeout of one HTTP attempt to Twilio.' },
-  UPSTREAM_MAX_ATTEMPTS: { default: '6', doc: 'Attempts per Twilio request (429, 5xx and network errors are retried).' },
+  UPSTREAM_MAX_ATTEMPTS: {
+    default: '6',
+    doc: 'Attempts per Twilio request (5xx and network errors are retried; 429s within the retry budget).',
+  },
   UPSTREAM_RETRY_BASE_MS: { default: '100', doc: 'First backoff step; the step doubles per retry, with full jitter.' },
   UPSTREAM_RETRY_MAX_DELAY_MS: { default: '1000', doc: 'Largest backoff step.' },
+  UPSTREAM_RETRY_BUDGET_PERCENT: {
+    default: '10',
+    doc: 'Retries of 429s a container may spend, as a percentage of the requests it sends (plus the reserve below); past it a 429 is answered at once as 429 rate_limited.',
+  },
+  UPSTREAM_RETRY_BUDGET_RESERVE_PER_S: {
+    default: '1',
+    doc: 'Retries of 429s a container earns per second whatever its traffic (at most 10 banked).',
+  },
   UPSTREAM_MAX_CONCURRENCY: {
     default: '16',
     doc: 'Twilio requests in flight per container (each function keeps its own); more wait their turn.',
@@ -43,6 +54,18 @@ export const SETTINGS = {
   FLEX_TOKEN_CACHE_TTL_MS: {
     default: '300000',
     doc: 'How long a validated Flex token is trusted without asking IAM again (never past its expiration).',
+  },
+  SYNC_SERVICE_SID: {
+    default: '',
+    doc: 'A Twilio Sync Service (IS...) in which containers share what they fetched, one Sync Document per interaction; unset, nothing is shared. See docs/scale.md.',
+  },
+  SYNC_MAX_AGE_MS: {
+    default: '10000',
+    doc: 'With SYNC_SERVICE_SID: how old a shared part may be and still answer as fresh (meta.ageMs never exceeds it unless meta.stale).',
+  },
+  SYNC_STALE_MAX_MS: {
+    default: '60000',
+    doc: "With SYNC_SERVICE_SID: while Twilio rate-limits, a shared copy up to this old answers, marked meta.stale; also the Sync Documents' TTL.",
   },
   STUDIO_MAX_RESPONSE_BYTES: { default: '60000', doc: 'Size bound of a /studio/interaction answer; Studio parses at most 64 kB.' },
   LIST_LIMIT: { default: '200', doc: 'Items read per list (channels, participants) at most.' },
@@ -65,11 +88,16 @@ export interface Config {
   retryBaseMs: number;
   retryMaxDelayMs: number;
   maxConcurrency: number;
+  /** Retries of 429s earned per request sent, and per second. */
+  retryBudgetRatio: number;
+  retryBudgetReservePerSecond: number;
   tokenValidationTimeoutMs: number;
   cacheTtlMs: number;
   cacheMaxEntries: number;
   cacheMaxBytes: number;
   tokenCacheTtlMs: number;
+  /** Sharing across containers in Twilio Sync; null when SYNC_SERVICE_SID is unset. */
+  sync: { serviceSid: string; maxAgeMs: number; staleMaxMs: number } | null;
   studioMaxBytes: number;
   listLimit: number;
   writeBack: boolean;
@@ -123,11 +151,14 @@ export function parseConfig(env: Env): Config {
     retryBaseMs: int('UPSTREAM_RETRY_BASE_MS', 1, 5000),
     retryMaxDelayMs: int('UPSTREAM_RETRY_MAX_DELAY_MS', 1, 9000),
     maxConcurrency: int('UPSTREAM_MAX_CONCURRENCY', 1, 1000),
+    retryBudgetRatio: int('UPSTREAM_RETRY_BUDGET_PERCENT', 0, 100) / 100,
+    retryBudgetReservePerSecond: int('UPSTREAM_RETRY_BUDGET_RESERVE_PER_S', 0, 100),
     tokenValidationTimeoutMs: int('FLEX_TOKEN_VALIDATION_TIMEOUT_MS', 50, 9500),
     cacheTtlMs: int('CACHE_TTL_MS', 0, 3_600_000),
     cacheMaxEntries: int('CACHE_MAX_ENTRIES', 1, 100_000),
     cacheMaxBytes: int('CACHE_MAX_BYTES', 1024, 512 * 1024 * 1024),
     tokenCacheTtlMs: int('FLEX_TOKEN_CACHE_TTL_MS', 0, 86_400_000),
+    sync: syncFrom(read('SYNC_SERVICE_SID'), int('SYNC_MAX_AGE_MS', 0, 3_600_000), int('SYNC_STALE_MAX_MS', 0, 86_400_000)),
     studioMaxBytes: int('STUDIO_MAX_RESPONSE_BYTES', 16_384, 64_000),
     listLimit: int('LIST_LIMIT', 1, 1000),
     writeBack: bool('WEBHOOK_WRITE_BACK'),
@@ -143,6 +174,13 @@ export const SECRET_VARIABLES = ['AUTH_TOKEN', 'API_SECRET', 'TWILIO_AUTH_TOKEN'
 /** The secret values set in `env`, for redaction; known even when the rest of the config is invalid. */
 export function secretsIn(env: Env): string[] {
   return SECRET_VARIABLES.map((name) => env[name]).filter((value): value is string => typeof value === 'string' && value.length >= 8);
+}
+
+function syncFrom(serviceSid: string, maxAgeMs: number, staleMaxMs: number): Config['sync'] {
+  if (serviceSid === '') return null;
+  if (!/^IS[0-9a-f]{32}$/.test(serviceSid)) throw invalid('SYNC_SERVICE_SID', 'must be a Sync Service SID: IS and 32 hex digits');
+  if (staleMaxMs < maxAgeMs) throw invalid('SYNC_STALE_MAX_MS', 'must be at least SYNC_MAX_AGE_MS');
+  return { serviceSid, maxAgeMs, staleMaxMs };
 }
 
 function apiBaseUrlFrom(raw: string, allowRemote: boolean): string | null {

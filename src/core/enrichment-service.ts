@@ -5,6 +5,9 @@ import { asEnrichmentError, EnrichmentError } from './errors';
 import { SCHEMA_VERSION, type EnrichedInteraction, type EnrichmentResult } from './payload';
 import type { EnrichmentRequest } from './request-input';
 import type { TwilioGateway } from './twilio/twilio-gateway';
+import { enrichFromFreshestCopy } from './shared/freshest-copy';
+import type { PartsSource } from './shared/parts-source';
+import type { SharedCopies } from './shared/shared-copies';
 import type { WarmCache } from './warm-cache';
 
 /**
@@ -13,15 +16,22 @@ import type { WarmCache } from './warm-cache';
  * invites; the Conversation and its participants; the live task; the transfer
  * asked for with TransferSid, on the interaction's channel. A sub-resource that
  * fails, or is not read by `partsDeadline`, becomes a warning in a partial
- * answer; only the interaction itself is required.
+ * answer; only the interaction itself is required. A part that Twilio
+ * rate-limits past the retry budget fails the whole enrichment as
+ * `rate_limited`.
  */
 export async function fetchEnrichment(
-  gateway: TwilioGateway,
+  gateway: PartsSource,
   request: Pick<EnrichmentRequest, 'interactionSid' | 'include' | 'transferSid'>,
   options: { listLimit: number; partsDeadline: Deadline; now?: () => number },
 ): Promise<EnrichmentResult> {
   const { listLimit, partsDeadline, now = Date.now } = options;
-  const settle = <T>(work: () => Promise<T>) => settled(() => gateway.withDeadline(partsDeadline, work));
+  let rateLimited: EnrichmentError | undefined;
+  const settle = async <T>(work: () => Promise<T>) => {
+    const outcome = await settled(() => gateway.withDeadline(partsDeadline, work));
+    if (!outcome.ok && outcome.error.code === 'rate_limited') rateLimited ??= outcome.error;
+    return outcome;
+  };
   const interaction = await gateway.fetchInteraction(request.interactionSid);
   const fetchedAt = new Date(now()).toISOString();
   const described = describeInteraction(interaction);
@@ -87,8 +97,11 @@ export async function fetchEnrichment(
     : undefined;
 
   await Promise.all([channelsWork, conversationWork, taskWork, transferWork]);
+  // Twilio's rate limit is never hidden in a partial answer: the caller is told when to come back.
+  if (rateLimited) throw rateLimited;
   const { body, warnings, partial } = addIncluded(described, included);
-  return { body, warnings: [...warnings, ...unavailableParts(described, request.include)], partial, fetchedAt };
+  const allWarnings = [...warnings, ...unavailableParts(described, request.include)];
+  return { body, warnings: allWarnings, partial, fetchedAt, source: 'twilio', stale: false };
 }
 
 async function settled<T>(work: () => Promise<T>): Promise<Outcome<T>> {
@@ -99,30 +112,49 @@ async function settled<T>(work: () => Promise<T>): Promise<Outcome<T>> {
   }
 }
 
-/** The enrichment for one request, from the warm cache when it may be, with this request's `meta`. */
+/**
+ * The enrichment for one request, with this request's `meta`: from the warm
+ * cache when it may be, else from the freshest copy the shared store (Sync,
+ * when SYNC_SERVICE_SID is set) may give, else from Twilio. With a shared
+ * store, a kept result is reused only while its oldest part is within
+ * SYNC_MAX_AGE_MS, so no answer that is not marked stale is older than that.
+ */
 export async function enrichInteraction(options: {
   request: EnrichmentRequest;
   gateway: TwilioGateway;
   cache: WarmCache<EnrichmentResult>;
+  copies: SharedCopies;
   config: Config;
   deadline: Deadline;
   requestId: string;
   startedAt: number;
   now?: () => number;
 }): Promise<EnrichedInteraction> {
-  const { request, gateway, cache, config, deadline } = options;
+  const { request, gateway, cache, copies, config, deadline } = options;
   const now = options.now ?? Date.now;
   const key = `${request.interactionSid}|${request.include.join(',')}|${request.transferSid ?? ''}`;
+  const fetch = (source: PartsSource) =>
+    fetchEnrichment(source, request, { listLimit: config.listLimit, partsDeadline: deadline.forOptionalWork(), now });
   // The invocation's own race against its deadline bounds this wait too, a coalesced one included.
   const { value, source } = await cache.get(
     key,
     async () => {
-      const result = await fetchEnrichment(gateway, request, {
-        listLimit: config.listLimit,
-        partsDeadline: deadline.forOptionalWork(),
+      if (!config.sync) {
+        const result = await fetch(gateway);
+        return { value: result, keep: !result.partial };
+      }
+      const result = await enrichFromFreshestCopy({
+        gateway,
+        copies,
+        request,
+        fetch,
+        policy: config.sync,
+        deadline,
+        me: options.requestId,
         now,
       });
-      return { value: result, keep: !result.partial };
+      const freshFor = config.sync.maxAgeMs - (now() - Date.parse(result.fetchedAt));
+      return { value: result, keep: !result.partial && !result.stale && freshFor > 0, ttlMs: Math.min(config.cacheTtlMs, freshFor) };
     },
     { fresh: request.fresh },
   );
@@ -136,6 +168,9 @@ export async function enrichInteraction(options: {
       upstreamCalls: gateway.upstreamCalls,
       include: request.include,
       cache: request.fresh ? 'bypass' : source,
+      source: value.source,
+      ageMs: Math.max(0, Math.round(now() - Date.parse(value.fetchedAt))),
+      stale: value.stale,
       partial: value.partial,
       warnings: value.warnings,
     },

@@ -16,7 +16,7 @@ export const ERROR_STATUS = {
   origin_not_allowed: 403,
   interaction_not_found: 404,
   upstream_auth_failed: 502,
-  upstream_rate_limited: 502,
+  rate_limited: 429,
   upstream_error: 502,
   upstream_timeout: 504,
   deadline_exceeded: 504,
@@ -33,6 +33,8 @@ export interface ErrorDetails {
   twilioCode?: number;
   /** The HTTP status Twilio answered with. */
   twilioStatus?: number;
+  /** For `rate_limited`: when to try again, in seconds (also the answer's Retry-After header). */
+  retryAfterSeconds?: number;
 }
 
 export class EnrichmentError extends Error {
@@ -58,6 +60,7 @@ export interface ErrorEnvelope {
     parameter?: string;
     twilioCode?: number;
     moreInfo?: string;
+    retryAfterSeconds?: number;
   };
   requestId: string;
 }
@@ -69,7 +72,7 @@ export function asEnrichmentError(thrown: unknown): EnrichmentError {
 }
 
 export function errorBody(error: EnrichmentError, requestId: string): ErrorEnvelope {
-  const { parameter, twilioCode } = error.details;
+  const { parameter, twilioCode, retryAfterSeconds } = error.details;
   return {
     error: {
       code: error.code,
@@ -77,9 +80,16 @@ export function errorBody(error: EnrichmentError, requestId: string): ErrorEnvel
       status: error.status,
       ...(parameter !== undefined ? { parameter } : {}),
       ...(twilioCode !== undefined ? { twilioCode, moreInfo: `https://www.twilio.com/docs/errors/${twilioCode}` } : {}),
+      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
     },
     requestId,
   };
+}
+
+/** Headers an error answer carries: Retry-After for `rate_limited`. */
+export function errorHeaders(error: EnrichmentError): Record<string, string> {
+  const { retryAfterSeconds } = error.details;
+  return retryAfterSeconds !== undefined ? { 'Retry-After': String(retryAfterSeconds) } : {};
 }
 
 export const badRequest = (code: ErrorCode, parameter: string, message: string) => new EnrichmentError(code, message, { parameter });

@@ -4,15 +4,26 @@ import type { EnrichedInteraction, WriteBack } from './payload';
 import { readEnrichmentRequest, readWebhookEvent, type EnrichmentRequest, type WebhookEvent } from './request-input';
 import { writeBackSummary, writeBackToTask } from './task-write-back';
 import { asEnrichmentError } from './errors';
+import { changesInteraction } from './shared/interaction-events';
+import { NO_SHARED_COPIES, SyncSharedCopies } from './shared/shared-copies';
 
 /** The work behind every endpoint: read the request, enrich the interaction. */
 
 async function enrichFor(invocation: Invocation, request: EnrichmentRequest): Promise<EnrichedInteraction> {
   invocation.logger.appendKeys({ interactionSid: request.interactionSid, include: request.include.join(',') });
+  const gateway = invocation.gateway();
+  const { sync } = invocation.config;
   const payload = await enrichInteraction({
     request,
-    gateway: invocation.gateway(),
+    gateway,
     cache: invocation.container.enrichments,
+    copies: sync
+      ? new SyncSharedCopies(gateway, {
+          serviceSid: sync.serviceSid,
+          ttlSeconds: Math.max(1, Math.ceil(sync.staleMaxMs / 1000)),
+          logger: invocation.logger,
+        })
+      : NO_SHARED_COPIES,
     config: invocation.config,
     deadline: invocation.deadline,
     requestId: invocation.requestId,
@@ -51,7 +62,9 @@ export const enrichFromWebhook: Work<WebhookEvent> = {
       return { status: 200, body: skipped };
     }
     const { interactionSid, include, transferSid, fresh } = event;
-    const payload = await enrichFor(invocation, { interactionSid, include, ...(transferSid ? { transferSid } : {}), fresh });
+    // With a shared copy, an event that changes the interaction refreshes it rather than reading it.
+    const refresh = fresh || (invocation.config.sync !== null && changesInteraction(event.eventType));
+    const payload = await enrichFor(invocation, { interactionSid, include, ...(transferSid ? { transferSid } : {}), fresh: refresh });
     if (!invocation.config.writeBack) return { status: 200, body: payload };
     return { status: 200, body: await withWriteBack(invocation, event, payload) };
   },

@@ -167,7 +167,7 @@ export interface LiveTask {
  * caller written for the previous shape could break; test/unit/schema-version.test.ts asks for that decision
  * whenever the schema's structure changes.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface Meta {
   schemaVersion: typeof SCHEMA_VERSION;
@@ -177,6 +177,12 @@ export interface Meta {
   upstreamCalls: number;
   include: string[];
   cache: 'miss' | 'hit' | 'coalesced' | 'bypass';
+  /** Where the data came from: `twilio` (fetched for this answer or this container) or `shared` (the Sync copy, in part). */
+  source: 'twilio' | 'shared';
+  /** Milliseconds since the oldest part of the answer was fetched from Twilio (`fetchedAt`). */
+  ageMs: number;
+  /** True for a shared copy past SYNC_MAX_AGE_MS, answered because Twilio was rate-limiting. */
+  stale: boolean;
   partial: boolean;
   warnings: Warning[];
   /** Set by /studio/interaction when lists were cut to fit Studio's 64 kB: original lengths. */
@@ -223,5 +229,10 @@ export interface EnrichmentResult {
   body: EnrichmentBody;
   warnings: Warning[];
   partial: boolean;
+  /** When the oldest part of it was fetched from Twilio. */
   fetchedAt: string;
+  /** `twilio`: every part fetched for it; `shared`: some from the copy shared across containers (Sync). */
+  source: 'twilio' | 'shared';
+  /** A shared copy older than SYNC_MAX_AGE_MS, answered because Twilio was rate-limiting. */
+  stale: boolean;
 }

@@ -19,6 +19,8 @@ interface Bounds<V> {
   maxEntries: number;
   maxBytes: number;
   sizeOf: (value: V) => number;
+  /** The clock TTLs are measured by (tests); performance.now by default. */
+  now?: () => number;
 }
 
 export class WarmCache<V extends object> {
@@ -31,12 +33,15 @@ export class WarmCache<V extends object> {
 
   private keep(key: string, value: V, ttlMs: number | undefined): void {
     if (!this.entries) {
-      const { maxEntries, maxBytes, sizeOf } = this.bounds;
+      const { maxEntries, maxBytes, sizeOf, now } = this.bounds;
       this.entries = new (lruCache().LRUCache)<string, V>({
         max: maxEntries,
         maxSize: maxBytes,
         sizeCalculation: (kept) => Math.max(1, sizeOf(kept)),
         ttl: this.bounds.ttlMs,
+        // Expiry read from the clock at every get, not from a copy refreshed each millisecond: a TTL is a freshness bound.
+        ttlResolution: 0,
+        ...(now ? { perf: { now } } : {}),
       });
     }
     this.entries.set(key, value, ttlMs === undefined ? {} : { ttl: ttlMs });

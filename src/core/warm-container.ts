@@ -5,6 +5,7 @@ import { parseConfig, SECRET_VARIABLES, SETTINGS, type Config } from './config';
 import { EnrichmentError } from './errors';
 import { FlexTokenMemory } from './flex-token-memory';
 import { onFirstUse } from './on-first-use';
+import { RetryBudget } from './retry-budget';
 import type { Logger } from './logger';
 import type { EnrichmentResult } from './payload';
 import { UpstreamHttpClient } from './twilio/upstream-http-client';
@@ -65,6 +66,7 @@ function buildContainer(config: Config): WarmContainer {
     baseUrl: config.apiBaseUrl,
     policy: config,
     limit: new ConcurrencyLimit(config.maxConcurrency),
+    budget: new RetryBudget({ ratio: config.retryBudgetRatio, reservePerSecond: config.retryBudgetReservePerSecond }),
   });
   let client: Twilio | undefined;
   return {

@@ -73,7 +73,7 @@ const form = (fields: Record<string, string>) => new URLSearchParams(fields).toS
 const post = (path: string, fields: Record<string, string>, server = functions) =>
   rawRequest(server.url, 'POST', path, { auth: 'none', form: fields });
 
-describe('under 20% 429s, 5% 503s and added latency', () => {
+describe('under 20% 503s, 5% 429s and added latency', () => {
   test('1,000 requests at concurrency 32 succeed at least 99.9% of the time, none later than the deadline', async () => {
     emulator.faults = {
       rules: [
@@ -81,8 +81,8 @@ describe('under 20% 429s, 5% 503s and added latency', () => {
           latencyMs: 10,
           jitterMs: 40,
           errors: [
-            { status: 429, rate: 0.2 },
-            { status: 503, rate: 0.05 },
+            { status: 503, rate: 0.2 },
+            { status: 429, rate: 0.05 },
           ],
         },
       ],
@@ -131,7 +131,7 @@ describe('under 20% 429s, 5% 503s and added latency', () => {
       'faults: latest answer vs the deadline',
       `${result.latency.max} ms of ${LOAD_DEADLINE_MS} ms (p99 ${result.latency.p99} ms)`,
     );
-    recordFigure('faults: upstream attempts / injected 429s and 503s', `${upstream.length} / ${faulted}`);
+    recordFigure('faults: upstream attempts / injected 503s and 429s', `${upstream.length} / ${faulted}`);
 
     expect(result.errors).toBe(0);
     expect(answered).toBe(1000);
@@ -194,15 +194,28 @@ describe('retries', () => {
   beforeEach(() => emulator.clearRequests());
   const fetches = () => emulator.countByOperation().FetchInteraction ?? 0;
 
-  test(`a 429 is retried up to UPSTREAM_MAX_ATTEMPTS (${MAX_ATTEMPTS}) in all: the helper adds no retries of its own`, async () => {
+  test('a storm of 429s: every answer a fast 429 rate_limited with Retry-After, and retries only within the budget', async () => {
     emulator.faults = { rules: [{ match: 'FetchInteraction', errors: [{ status: 429, rate: 1 }] }] };
-    const answer = await post('/studio/interaction', { InteractionSid: sms, fresh: 'true' });
-    expect(answer.status).toBe(502);
-    expect(answer.body.error).toMatchObject({ code: 'upstream_rate_limited', twilioCode: 20429 });
-    expect(fetches()).toBe(MAX_ATTEMPTS);
+    const requests = 60;
+    const started = performance.now();
+    const answers = await Promise.all(
+      Array.from({ length: requests }, () => post('/studio/interaction', { InteractionSid: sms, fresh: 'true' }, loaded)),
+    );
+    const slowest = performance.now() - started;
+    recordFigure(
+      '429 storm: fetch attempts for 60 requests (6 each without the budget)',
+      `${fetches()} (slowest answer ${Math.round(slowest)} ms)`,
+    );
+    expect(answers.map((a) => [a.status, a.body.error?.code, a.headers.get('retry-after')])).toEqual(
+      answers.map(() => [429, 'rate_limited', '1']),
+    );
+    expect(answers[0]!.body.error).toMatchObject({ twilioCode: 20429, retryAfterSeconds: 1 });
+    // The budget: 10% of the requests sent, plus what a quiet container banked (at most 10) and earns each second.
+    expect(fetches()).toBeLessThanOrEqual(requests * 1.1 + 10 + Math.ceil(slowest / 1000));
+    expect(slowest).toBeLessThan(LOAD_DEADLINE_MS);
   });
 
-  test('a 503 is retried the same way', async () => {
+  test(`a 503 is retried up to UPSTREAM_MAX_ATTEMPTS (${MAX_ATTEMPTS}) in all: the helper adds no retries of its own`, async () => {
     emulator.faults = { rules: [{ match: 'FetchInteraction', errors: [{ status: 503, rate: 1 }] }] };
     const answer = await post('/studio/interaction', { InteractionSid: sms, fresh: 'true' });
     expect(answer.status).toBe(502);
@@ -238,6 +251,18 @@ describe('partial answers', () => {
     expect(answer.body.conversation.details).toMatchObject({ sid: expect.stringMatching(/^CH/) });
     expect(answer.body.meta.partial).toBe(true);
     expect(answer.body.meta.warnings).toEqual([expect.objectContaining({ code: 'task_unavailable' })]);
+  });
+
+  test('when an included part is rate-limited past the budget, the whole answer is 429 rate_limited, not a partial 200', async () => {
+    emulator.faults = { rules: [{ match: 'FetchTask', errors: [{ status: 429, rate: 1 }] }] };
+    // Spend the function's banked retries first, so the part's 429 meets an empty budget.
+    await Promise.all(
+      Array.from({ length: 12 }, () => post('/studio/interaction', { InteractionSid: chat, include: 'task', fresh: 'true' })),
+    );
+    const answer = await post('/studio/interaction', { InteractionSid: chat, include: 'task', fresh: 'true' });
+    expect(answer.status).toBe(429);
+    expect(answer.body.error).toMatchObject({ code: 'rate_limited', twilioCode: 20429 });
+    expect(answer.headers.get('retry-after')).toBe('1');
   });
 
   test('when an included part hangs, the answer is still a partial 200 at the deadline, not a 504', async () => {

@@ -1,9 +1,9 @@
-import { asEnrichmentError, ERROR_STATUS, EnrichmentError, errorBody } from '../../src/core/errors';
+import { asEnrichmentError, ERROR_STATUS, EnrichmentError, errorBody, errorHeaders } from '../../src/core/errors';
 import { upstreamFailure } from '../../src/core/twilio/twilio-gateway';
 import schema from '../../schema/enriched-interaction.schema.json';
 import { assertMatchesSchema } from '../support/schema';
 
-test('statuses are mapped deliberately: bad input 400, auth 401/403, not found 404, upstream 502, deadline 504', () => {
+test('statuses are mapped deliberately: bad input 400, auth 401/403, not found 404, rate limited 429, upstream 502, deadline 504', () => {
   expect(ERROR_STATUS).toMatchObject({
     invalid_interaction_sid: 400,
     missing_token: 401,
@@ -12,7 +12,7 @@ test('statuses are mapped deliberately: bad input 400, auth 401/403, not found 4
     origin_not_allowed: 403,
     interaction_not_found: 404,
     upstream_auth_failed: 502,
-    upstream_rate_limited: 502,
+    rate_limited: 429,
     upstream_error: 502,
     upstream_timeout: 504,
     deadline_exceeded: 504,
@@ -43,6 +43,15 @@ test('the envelope carries the code, message, status, parameter and Twilio code,
   assertMatchesSchema('error', body);
 });
 
+test('a rate_limited error says when to come back, in the body and as Retry-After, and matches the schema', () => {
+  const error = new EnrichmentError('rate_limited', 'Twilio is rate-limiting this account.', { twilioCode: 20429, retryAfterSeconds: 2 });
+  const body = errorBody(error, 'req-2');
+  expect(body.error).toMatchObject({ code: 'rate_limited', status: 429, twilioCode: 20429, retryAfterSeconds: 2 });
+  expect(errorHeaders(error)).toEqual({ 'Retry-After': '2' });
+  expect(errorHeaders(new EnrichmentError('upstream_error', 'x'))).toEqual({});
+  assertMatchesSchema('error', body);
+});
+
 test('an unexpected throwable becomes internal_error without its message or stack', () => {
   const leaked = new TypeError('Cannot read properties of undefined (reading "AUTH_TOKEN=abc")');
   const error = asEnrichmentError(leaked);
@@ -53,7 +62,7 @@ test('an unexpected throwable becomes internal_error without its message or stac
 test.each([
   [{ status: 401, code: 20003 }, 'upstream_auth_failed', 502],
   [{ status: 403, code: 20403 }, 'upstream_auth_failed', 502],
-  [{ status: 429, code: 20429 }, 'upstream_rate_limited', 502],
+  [{ status: 429, code: 20429 }, 'rate_limited', 429],
   [{ status: 503 }, 'upstream_error', 502],
   [{ status: 400, code: 20001 }, 'upstream_error', 502],
   [{ code: 'ECONNABORTED' }, 'upstream_timeout', 504],

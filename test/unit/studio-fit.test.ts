@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describeInteraction } from '../../src/core/enrich';
-import type { ChannelSummary, ConversationParticipant, EnrichedInteraction, Transfer, Warning } from '../../src/core/payload';
+import {
+  SCHEMA_VERSION,
+  type ChannelSummary,
+  type ConversationParticipant,
+  type EnrichedInteraction,
+  type Transfer,
+  type Warning,
+} from '../../src/core/payload';
 import { byteSize, fitWithin, jsonSizeBound } from '../../src/core/studio-fit';
 import { seededInteraction } from '../support/seed-fixtures';
 import { assertMatchesSchema } from '../support/schema';
@@ -22,13 +29,16 @@ function payload(parts: {
     ...(parts.transfer ? { transfer: parts.transfer } : {}),
     conversation: { ...body.conversation, participants: parts.people ?? [] },
     meta: {
-      schemaVersion: 1,
+      schemaVersion: SCHEMA_VERSION,
       requestId: 'fit-test',
       fetchedAt: '2026-11-25T10:00:00.000Z',
       durationMs: 12,
       upstreamCalls: 9,
       include: ['channels', 'participants', 'invites', 'conversation'],
       cache: 'miss',
+      source: 'twilio',
+      ageMs: 0,
+      stale: false,
       partial: (parts.warnings ?? []).length > 0,
       warnings: parts.warnings ?? [],
     },

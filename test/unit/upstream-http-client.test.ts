@@ -1,5 +1,6 @@
 import { executionAsyncResource } from 'node:async_hooks';
 import { ConcurrencyLimit } from '../../src/core/concurrency-limit';
+import { RetryBudget } from '../../src/core/retry-budget';
 import { Deadline } from '../../src/core/deadline';
 import { createLogger } from '../../src/core/logger';
 import { UpstreamHttpClient, type Transport } from '../../src/core/twilio/upstream-http-client';
@@ -19,8 +20,11 @@ function client(timeouts: number[]) {
     baseUrl: null,
     policy: { maxAttempts: 1, attemptTimeoutMs: 5000, retryBaseMs: 10, retryMaxDelayMs: 50 },
     limit: new ConcurrencyLimit(4),
+    budget: generousBudget(),
   });
 }
+
+const generousBudget = () => new RetryBudget({ ratio: 1, reservePerSecond: 100 });
 
 const scope = (deadlineMs = 8000) => ({
   deadline: Deadline.in(deadlineMs),
@@ -78,6 +82,7 @@ test("requests inside withDeadline with a limit of their own take its slots, nev
       baseUrl: null,
       policy: { maxAttempts: 1, attemptTimeoutMs: 5000, retryBaseMs: 10, retryMaxDelayMs: 50 },
       limit: container,
+      budget: generousBudget(),
     },
   );
   const validate = { method: 'post', uri: 'https://iam.twilio.com/v1/Accounts/AC/Tokens/validate' } as never;
@@ -106,18 +111,19 @@ test('thousands of invocations with scoped deadlines add nothing to later async 
   expect((await symbolsOnAnAsyncResource()) - before).toBeLessThanOrEqual(1);
 });
 
-test('Twilio answers 429 and the backoff would outlast the time left: deadline_exceeded at once, not after the sleep', async () => {
+test('Twilio answers 503 and the backoff would outlast the time left: deadline_exceeded at once, not after the sleep', async () => {
   let sent = 0;
-  const rateLimited: Transport = {
+  const failing: Transport = {
     request: async () => {
       sent += 1;
-      return { statusCode: 429, body: '{"code":20429,"status":429}', headers: {} } as never;
+      return { statusCode: 503, body: '{"code":20500,"status":503}', headers: {} } as never;
     },
   };
-  const http = new UpstreamHttpClient(rateLimited, {
+  const http = new UpstreamHttpClient(failing, {
     baseUrl: null,
     policy: { maxAttempts: 3, attemptTimeoutMs: 1000, retryBaseMs: 5000, retryMaxDelayMs: 5000 },
     limit: new ConcurrencyLimit(4),
+    budget: generousBudget(),
     // The largest draw: a 4,950 ms backoff, more than twice the 2,000 ms left.
     random: () => 0.99,
   });
@@ -127,4 +133,73 @@ test('Twilio answers 429 and the backoff would outlast the time left: deadline_e
   // 1,000 ms tells the two apart on any machine, however loaded.
   expect(performance.now() - started).toBeLessThan(1000);
   expect(sent).toBe(1);
+});
+
+describe('429s and the retry budget', () => {
+  const answering = (statuses: number[], headers: Record<string, string> = {}) => {
+    const sent: number[] = [];
+    const transport: Transport = {
+      request: async () => {
+        const statusCode = statuses[Math.min(sent.length, statuses.length - 1)]!;
+        sent.push(statusCode);
+        return { statusCode, body: '{}', headers: statusCode === 429 ? headers : {} } as never;
+      },
+    };
+    return { transport, sent };
+  };
+  const httpWith = (transport: Transport, budget: RetryBudget, maxAttempts = 6) =>
+    new UpstreamHttpClient(transport, {
+      baseUrl: null,
+      policy: { maxAttempts, attemptTimeoutMs: 1000, retryBaseMs: 1, retryMaxDelayMs: 2 },
+      limit: new ConcurrencyLimit(4),
+      budget,
+    });
+
+  test('a 429 is retried while the budget holds, and succeeds', async () => {
+    const { transport, sent } = answering([429, 200]);
+    const answer = await httpWith(transport, generousBudget()).within(scope(), () => httpWith(transport, generousBudget()).request(get));
+    expect(answer.statusCode).toBe(200);
+    expect(sent).toEqual([429, 200]);
+  });
+
+  test('with the budget spent, a 429 ends at once as rate_limited with twilioCode 20429 and a Retry-After of 1 s', async () => {
+    const { transport, sent } = answering([429]);
+    const http = httpWith(transport, new RetryBudget({ ratio: 0, reservePerSecond: 0 }));
+    await expect(http.within(scope(), () => http.request(get))).rejects.toMatchObject({
+      code: 'rate_limited',
+      status: 429,
+      details: { twilioCode: 20429, retryAfterSeconds: 1 },
+    });
+    expect(sent).toEqual([429]);
+  });
+
+  test("under a storm of 429s, retries stay within the budget's share of the requests sent", async () => {
+    const { transport, sent } = answering([429]);
+    let clock = 0;
+    const http = httpWith(transport, new RetryBudget({ ratio: 0.1, reservePerSecond: 0, now: () => clock }));
+    const requests = 200;
+    for (let i = 0; i < requests; i += 1) {
+      clock += 10;
+      await http.within(scope(), () => http.request(get)).catch(() => undefined);
+    }
+    // 200 first attempts earn 20 retries; without the budget each request would have made 6 attempts.
+    expect(sent.length).toBeLessThanOrEqual(requests * 1.1 + 1);
+    expect(sent.length).toBeGreaterThan(requests);
+  });
+
+  test("Twilio's Retry-After is honoured when it fits before the deadline, and passed on when it does not", async () => {
+    const fits = answering([429, 200], { 'Retry-After': '1' });
+    const started = performance.now();
+    const http = httpWith(fits.transport, generousBudget());
+    expect((await http.within(scope(8000), () => http.request(get))).statusCode).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(990);
+
+    const late = answering([429, 200], { 'Retry-After': '30' });
+    const refused = httpWith(late.transport, generousBudget());
+    await expect(refused.within(scope(8000), () => refused.request(get))).rejects.toMatchObject({
+      code: 'rate_limited',
+      details: { retryAfterSeconds: 30 },
+    });
+    expect(late.sent).toEqual([429]);
+  });
 });

@@ -3,7 +3,7 @@ import type * as NodeCrypto from 'node:crypto';
 import type { Config } from '../config';
 import { secretsIn } from '../config';
 import { Deadline } from '../deadline';
-import { asEnrichmentError, EnrichmentError, errorBody } from '../errors';
+import { asEnrichmentError, EnrichmentError, errorBody, errorHeaders } from '../errors';
 import { createLogger, describeError, type Logger } from '../logger';
 import { onFirstUse } from '../on-first-use';
 import { callerRequestId, readRequestHeaders, type Event, type RequestHeaders } from '../request-input';
@@ -67,7 +67,7 @@ export function invocationHandler<T>(endpoint: string, work: Work<T>, options: C
       const error = asEnrichmentError(thrown);
       const write = error.status >= 500 ? log().error : log().warn;
       write('request_failed', { code: error.code, status: error.status, ...describeError(thrown) });
-      finish({ status: error.status, body: errorBody(error, requestId) });
+      finish({ status: error.status, body: errorBody(error, requestId), headers: errorHeaders(error) });
     };
 
     try {

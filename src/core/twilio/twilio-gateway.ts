@@ -4,7 +4,7 @@ import type { Deadline } from '../deadline';
 import { EnrichmentError } from '../errors';
 import { isoDateTime } from '../iso-date';
 import { isJsonObject } from '../json-object';
-import type { UpstreamHttpClient } from './upstream-http-client';
+import { DEFAULT_RETRY_AFTER_S, type UpstreamHttpClient } from './upstream-http-client';
 
 /**
  * The one module that talks to Twilio. Each method makes its calls through the
@@ -98,6 +98,13 @@ export interface TaskResource {
   dateUpdated: string | null;
   /** TaskRouter's ETag for this revision, for If-Match. */
   etag: string | null;
+}
+
+export interface SyncDocument {
+  /** The document's JSON data, as Sync returns it. */
+  data: unknown;
+  /** Sync's revision, for If-Match; null if Sync gave none. */
+  revision: string | null;
 }
 
 export interface FlexTokenClaims {
@@ -280,6 +287,46 @@ export class TwilioGateway {
     }
   }
 
+  /** A Sync Document's data and revision, by unique name; null when there is none (404, or expired). */
+  async fetchSyncDocument(serviceSid: string, uniqueName: string): Promise<SyncDocument | null> {
+    try {
+      const d = await this.client.sync.v1.services(serviceSid).documents(uniqueName).fetch();
+      return { data: d.data ?? null, revision: d.revision ?? null };
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw upstreamFailure(error, 'reading the shared copy from Sync');
+    }
+  }
+
+  /** Creates a Sync Document; 'exists' when another container created one under that name first (409). */
+  async createSyncDocument(serviceSid: string, uniqueName: string, data: object, ttlSeconds: number): Promise<SyncDocument | 'exists'> {
+    try {
+      const d = await this.client.sync.v1.services(serviceSid).documents.create({ uniqueName, data, ttl: ttlSeconds });
+      return { data: d.data ?? null, revision: d.revision ?? null };
+    } catch (error) {
+      if (statusOf(error) === 409) return 'exists';
+      throw upstreamFailure(error, 'creating the shared copy in Sync');
+    }
+  }
+
+  /** Replaces a Sync Document's data if it is still at `revision`; 'conflict' when it changed (412) or is gone (404). */
+  async updateSyncDocument(
+    serviceSid: string,
+    uniqueName: string,
+    data: object,
+    ttlSeconds: number,
+    revision: string,
+  ): Promise<SyncDocument | 'conflict'> {
+    try {
+      const d = await this.client.sync.v1.services(serviceSid).documents(uniqueName).update({ data, ttl: ttlSeconds, ifMatch: revision });
+      return { data: d.data ?? null, revision: d.revision ?? null };
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 412 || status === 404) return 'conflict';
+      throw upstreamFailure(error, 'updating the shared copy in Sync');
+    }
+  }
+
   /** Asks Twilio IAM whether a Flex token is valid, as twilio-flex-token-validator does. */
   async validateFlexToken(token: string): Promise<TokenValidation> {
     let response: { statusCode: number; body: unknown };
@@ -344,7 +391,10 @@ export function upstreamFailure(error: unknown, doing: string): EnrichmentError 
       details,
     );
   if (status === 429)
-    return new EnrichmentError('upstream_rate_limited', `Twilio kept rate-limiting this account while ${doing} (HTTP 429).`, details);
+    return new EnrichmentError('rate_limited', `Twilio is rate-limiting this account (HTTP 429 while ${doing}).`, {
+      ...details,
+      retryAfterSeconds: DEFAULT_RETRY_AFTER_S,
+    });
   if (status !== undefined) return new EnrichmentError('upstream_error', `Twilio answered HTTP ${status} while ${doing}.`, details);
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && TIMEOUT_CODES.has(code))

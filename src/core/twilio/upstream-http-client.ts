@@ -4,6 +4,7 @@ import type { ConcurrencyLimit } from '../concurrency-limit';
 import type { Deadline } from '../deadline';
 import { EnrichmentError } from '../errors';
 import type { Logger } from '../logger';
+import { retryAfterSeconds, type RetryBudget } from '../retry-budget';
 
 type RequestOptions = Parameters<RequestClient['request']>[0];
 type HttpResponse = Awaited<ReturnType<RequestClient['request']>>;
@@ -23,6 +24,8 @@ export interface RetryPolicy {
 const TWILIO_HOST = /^https:\/\/([a-z0-9.-]+\.twilio\.com)(?::443)?(?=\/|$)/i;
 /** An attempt with less time than this left is not started. */
 const MIN_ATTEMPT_MS = 25;
+/** What a rate-limited answer tells its caller to wait when Twilio's 429 named no Retry-After. */
+export const DEFAULT_RETRY_AFTER_S = 1;
 const RETRYABLE_NETWORK_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
@@ -91,9 +94,11 @@ export function backoffDelay(
  * The http client handed to the twilio helper (its supported extension point,
  * `httpClient`). One per container: each request runs in the scope of the
  * invocation that sent it (`within`), whose deadline bounds it and whose
- * count it adds to. It retries 429, 5xx and network errors itself (the
- * helper's autoRetry stays off) and waits for a slot in the container's
- * concurrency limit.
+ * count it adds to. It retries 5xx and network errors itself (the helper's
+ * autoRetry stays off) and waits for a slot in the container's concurrency
+ * limit. A 429 is retried only while the container's retry budget holds and
+ * the wait Twilio asks for (Retry-After) fits before the deadline; otherwise
+ * it ends at once as `rate_limited`, telling the caller when to come back.
  *
  * Every POST the functions send is safe to repeat: token validation reads,
  * and task updates carry If-Match, so a repeated write answers 412.
@@ -105,6 +110,8 @@ export class UpstreamHttpClient {
       baseUrl: string | null;
       policy: RetryPolicy;
       limit: ConcurrencyLimit;
+      /** Retries of 429s this container may still spend. */
+      budget: RetryBudget;
       random?: () => number;
     },
   ) {}
@@ -134,8 +141,10 @@ export class UpstreamHttpClient {
     const headers = { ...(options.headers ?? {}), ...(target.forwardedHost ? { 'X-Forwarded-Host': target.forwardedHost } : {}) };
     const what = `${options.method.toUpperCase()} ${new URL(options.uri).pathname}`;
 
+    this.options.budget.earn();
     for (let attempt = 1; ; attempt += 1) {
       let retryReason: string;
+      let delayMs = backoffDelay(attempt, policy, this.options.random);
       try {
         const response = await limit.run(deadline, what, () => {
           // Measured once the slot is ours: time spent queueing is not the attempt's to spend.
@@ -144,17 +153,36 @@ export class UpstreamHttpClient {
           attempts.count += 1;
           return deadline.race(this.transport.request({ ...options, uri: target.uri, headers, timeout }), what);
         });
-        if (!isRetryableStatus(response.statusCode) || attempt >= policy.maxAttempts) return response;
+        if (response.statusCode === 429) {
+          const retryAfter = retryAfterSeconds(headerOf(response.headers, 'retry-after'));
+          delayMs = Math.max(delayMs, (retryAfter ?? 0) * 1000);
+          const fits = attempt < policy.maxAttempts && delayMs + MIN_ATTEMPT_MS < deadline.remaining();
+          if (!fits || !this.options.budget.spend()) throw rateLimited(what, retryAfter);
+        } else if (!isRetryableStatus(response.statusCode) || attempt >= policy.maxAttempts) return response;
         retryReason = `HTTP ${response.statusCode}`;
       } catch (error) {
         if (error instanceof EnrichmentError || !isRetryableNetworkError(error) || attempt >= policy.maxAttempts) throw error;
         retryReason = String((error as { code: string }).code);
       }
-      const delayMs = backoffDelay(attempt, policy, this.options.random);
       logger.warn('upstream_retry', { request: what, attempt, reason: retryReason, delayMs });
       await deadline.sleep(delayMs, what);
     }
   }
+}
+
+function rateLimited(what: string, retryAfter: number | null): EnrichmentError {
+  const seconds = Math.max(1, retryAfter ?? DEFAULT_RETRY_AFTER_S);
+  return new EnrichmentError('rate_limited', `Twilio is rate-limiting this account (HTTP 429 on ${what}); try again in ${seconds} s.`, {
+    twilioCode: 20429,
+    twilioStatus: 429,
+    retryAfterSeconds: seconds,
+  });
+}
+
+function headerOf(headers: unknown, name: string): unknown {
+  if (typeof headers !== 'object' || headers === null) return undefined;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  return key === undefined ? undefined : (headers as Record<string, unknown>)[key];
 }
 
 function currentScope(): CallScope {
