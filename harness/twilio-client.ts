@@ -4,6 +4,7 @@
  * for code that cannot be given a client (the bench's baseline), the helper's RequestClient patched in this process.
  */
 import twilio from 'twilio';
+import { RateLimitCooldown } from '../src/core/rate-limit-cooldown';
 import { RetryBudget } from '../src/core/retry-budget';
 import { ConcurrencyLimit } from '../src/core/concurrency-limit';
 import { Deadline } from '../src/core/deadline';
@@ -32,6 +33,7 @@ export function redirectedTwilioClient(options: {
     limit: new ConcurrencyLimit(32),
     // A script retries every 429 its attempts allow: there is no account-wide load to protect from it.
     budget: new RetryBudget({ ratio: 1, reservePerSecond: 100 }),
+    cooldown: new RateLimitCooldown({ defaultMs: 0 }),
   });
   // The whole script is one scope: one deadline, one count.
   const scope = {

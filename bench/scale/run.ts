@@ -8,9 +8,9 @@ import { parseArgs } from 'node:util';
 import { emulatorEnv, startEmulatorProcess, type EmulatorProcess, type FunctionsServer } from '../../harness';
 import { serve } from '../support/functions-servers';
 import { describeMachine } from '../support/report';
-import { scaleTable, sustainedRates, sustainedTable, type ScaleRow } from './report';
+import { scaleTable, sustainedRates, sustainedTable, targets, targetsTable, type ScaleRow } from './report';
 import { runRow, warmUp } from './row';
-import { FULL_SCENARIO, SMOKE_SCENARIO, type Scenario, type StrategyName } from './scenario';
+import { FULL_SCENARIO, SMOKE_SCENARIO, STRATEGY_NAMES, type Scenario, type StrategyName } from './scenario';
 
 const USAGE = `Usage: npm run bench:scale -- [options]
 
@@ -20,10 +20,10 @@ const USAGE = `Usage: npm run bench:scale -- [options]
   --window <s>        measured seconds per row (default ${FULL_SCENARIO.windowSeconds})
   --warmup <s>        seconds of arrivals before each row's window (default ${FULL_SCENARIO.warmupSeconds}; at least the last call's delay)
   --containers <n>    warm containers per strategy (default ${FULL_SCENARIO.containers})
+  --strategies <list> of ${STRATEGY_NAMES.join(', ')} (default ${FULL_SCENARIO.compare.join(',')}; --smoke ${SMOKE_SCENARIO.compare.join(',')})
   --help              show this help`;
 
 const ROOT = path.resolve(__dirname, '../..');
-const STRATEGIES: StrategyName[] = ['docs', 'project'];
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 class UsageError extends Error {}
@@ -42,6 +42,14 @@ function one(raw: string | undefined, option: string, integer: boolean): number 
   return values[0];
 }
 
+function strategiesFrom(raw: string): StrategyName[] {
+  const names = [...new Set(raw.split(',').map((part) => part.trim()))];
+  const unknown = names.filter((name) => !(STRATEGY_NAMES as readonly string[]).includes(name));
+  if (names.length === 0 || unknown.length > 0)
+    throw new UsageError(`--strategies takes ${STRATEGY_NAMES.join(', ')}, comma-separated; got ${raw}`);
+  return STRATEGY_NAMES.filter((name) => names.includes(name));
+}
+
 /** The scenario of this run: the full or smoke data, with the command line's changes. */
 export function scenarioFromArgs(args: string[]): Scenario | null {
   const { values } = parseArgs({
@@ -53,6 +61,7 @@ export function scenarioFromArgs(args: string[]): Scenario | null {
       window: { type: 'string' },
       warmup: { type: 'string' },
       containers: { type: 'string' },
+      strategies: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -65,6 +74,7 @@ export function scenarioFromArgs(args: string[]): Scenario | null {
     windowSeconds: one(values.window, '--window', false) ?? base.windowSeconds,
     warmupSeconds: one(values.warmup, '--warmup', false) ?? base.warmupSeconds,
     containers: one(values.containers, '--containers', true) ?? base.containers,
+    compare: values.strategies !== undefined ? strategiesFrom(values.strategies) : base.compare,
   };
   const lastCallMs = Math.max(...Object.values(scenario.callAtMs));
   if (scenario.warmupSeconds * 1000 < lastCallMs)
@@ -88,7 +98,7 @@ async function main(): Promise<void> {
   }
   const smoke = process.argv.includes('--smoke');
   const machine = describeMachine();
-  const rowCount = scenario.tasksPerSecond.length * scenario.viewers.length * STRATEGIES.length;
+  const rowCount = scenario.tasksPerSecond.length * scenario.viewers.length * scenario.compare.length;
   say(
     `bench:scale (${smoke ? 'smoke' : 'full'}): ${rowCount} rows of ${scenario.windowSeconds} s measured; ` +
       `${machine.cores} cores, ${machine.cpu}, Node ${machine.node}, load average ${machine.loadAverageAtStart.join(' ')}`,
@@ -99,16 +109,16 @@ async function main(): Promise<void> {
   const servers: FunctionsServer[] = [];
   try {
     const containers = await startContainers(emulator, scenario, servers);
-    say(`  ${STRATEGIES.length} × ${scenario.containers} containers up: ${seconds(started)}`);
-    for (const strategy of STRATEGIES) await warmUp({ emulator, scenario, strategy, containers: containers[strategy] });
+    say(`  ${scenario.compare.length} × ${scenario.containers} containers up: ${seconds(started)}`);
+    for (const strategy of scenario.compare) await warmUp({ emulator, scenario, strategy, containers: containers[strategy]! });
     say(`  containers warm: ${seconds(started)}`);
 
     const rows: ScaleRow[] = [];
     for (const viewers of scenario.viewers) {
       for (const [i, tasksPerSecond] of scenario.tasksPerSecond.entries()) {
-        // Alternating which strategy goes first spreads the machine's drift over both.
-        for (const strategy of i % 2 === 0 ? STRATEGIES : [...STRATEGIES].reverse()) {
-          const row = await runRow({ emulator, scenario, strategy, containers: containers[strategy] }, tasksPerSecond, viewers);
+        // Alternating which strategy goes first spreads the machine's drift over them.
+        for (const strategy of i % 2 === 0 ? scenario.compare : [...scenario.compare].reverse()) {
+          const row = await runRow({ emulator, scenario, strategy, containers: containers[strategy]! }, tasksPerSecond, viewers);
           rows.push(row);
           say(
             `  ${strategy} ${tasksPerSecond} tasks/s, ${viewers} viewers: ${(row.complete * 100).toFixed(2)}% complete, ` +
@@ -122,12 +132,16 @@ async function main(): Promise<void> {
       (a, b) => a.viewers - b.viewers || a.strategy.localeCompare(b.strategy) || a.tasks_per_s - b.tasks_per_s,
     );
     const sustained = sustainedRates(ordered, scenario.sustainedCompleteShare);
-    say(`\n${scaleTable(ordered)}\n\n${sustainedTable(sustained, scenario.sustainedCompleteShare)}\n`);
+    const met = targets(ordered, sustained);
+    say(`\n${scaleTable(ordered)}\n\n${sustainedTable(sustained, scenario.sustainedCompleteShare)}\n\n${targetsTable(met)}\n`);
 
     const file = path.join(ROOT, 'bench/results', `scale-${machine.date.replace(/[:.]/g, '-')}.json`);
     mkdirSync(path.dirname(file), { recursive: true });
     const durationSeconds = Math.round((Date.now() - started) / 1000);
-    writeFileSync(file, `${JSON.stringify({ rows: ordered, sustained, machine, scenario, durationSeconds, smoke }, null, 2)}\n`);
+    writeFileSync(
+      file,
+      `${JSON.stringify({ rows: ordered, sustained, targets: met, machine, scenario, durationSeconds, smoke }, null, 2)}\n`,
+    );
     say(`figures written to ${path.relative(ROOT, file)} (${durationSeconds} s in all)`);
 
     const problems = checkRows(ordered);
@@ -146,7 +160,7 @@ async function startContainers(
   emulator: EmulatorProcess,
   scenario: Scenario,
   started: FunctionsServer[],
-): Promise<Record<StrategyName, FunctionsServer[]>> {
+): Promise<Partial<Record<StrategyName, FunctionsServer[]>>> {
   const start = async (strategy: StrategyName) => {
     const { functionsFolder, env } = scenario.strategies[strategy];
     const served = { name: strategy, route: '', params: {}, functionsFolder, env: emulatorEnv(emulator, env) };
@@ -158,8 +172,8 @@ async function startContainers(
       }),
     );
   };
-  const [docs, project] = await Promise.all([start('docs'), start('project')]);
-  return { docs, project };
+  const servers = await Promise.all(scenario.compare.map(start));
+  return Object.fromEntries(scenario.compare.map((strategy, i) => [strategy, servers[i]!]));
 }
 
 /** What makes a run unusable (not slow): rows without answers, figures missing, nothing counted upstream. */

@@ -8,8 +8,15 @@ import { TWILIO_RATE_LIMITS, type RateLimits } from '../../emulator/rate-limits'
 /** The callers of one task, in the order a contact centre makes them. */
 export type Caller = 'studio' | 'webhook' | 'view';
 
-/** The two things compared: the project's functions, and the docs-pattern function (bench/baseline/interaction.js). */
-export type StrategyName = 'project' | 'docs';
+/**
+ * The things compared: the project's functions sharing what they fetch in Sync (`project`), the same functions
+ * without Sync, each container on its own (`project-no-sync`), and the docs-pattern function
+ * (bench/baseline/interaction.js).
+ */
+export type StrategyName = 'project' | 'project-no-sync' | 'docs';
+
+/** Every strategy, in the order a run starts them. */
+export const STRATEGY_NAMES: readonly StrategyName[] = ['docs', 'project-no-sync', 'project'];
 
 export interface Strategy {
   /** The functions folder twilio-run serves. */
@@ -50,16 +57,23 @@ export interface Scenario {
   randomSeed: number;
   /** At least this share of answers complete for a rate to count as sustained. */
   sustainedCompleteShare: number;
+  /** The strategies this run compares (the docs function's is the reference). */
+  compare: StrategyName[];
   strategies: Record<StrategyName, Strategy>;
 }
 
-const PROJECT: Strategy = {
+/** The Sync Service the emulator seeds (`interaction-enrichments`), which the project's containers share. */
+export const SEEDED_SYNC_SERVICE_SID = 'IS955a9d7833302df324fb4ee3f3553e6c';
+
+/** The project's functions with its defaults, each container on its own: what it does without Sync. */
+const PROJECT_NO_SYNC: Strategy = {
   functionsFolder: 'dist/functions',
   routes: { studio: '/studio/interaction', webhook: '/webhooks/interaction', view: '/interaction' },
-  // The project's settings as deployed, defaults unless named here. A store shared by the containers (for example
-  // SYNC_SERVICE_SID, naming the Sync Service the emulator seeds) goes here, so that a run with it is a data change.
   env: {},
 };
+
+/** The project as a contact centre would deploy it: its defaults, and one setting that shares copies in Sync. */
+const PROJECT: Strategy = { ...PROJECT_NO_SYNC, env: { SYNC_SERVICE_SID: SEEDED_SYNC_SERVICE_SID } };
 
 /** The docs pattern is one function: Studio, the webhook and the views all call it with InteractionSid. */
 const DOCS: Strategy = {
@@ -69,7 +83,7 @@ const DOCS: Strategy = {
 };
 
 export const FULL_SCENARIO: Scenario = {
-  tasksPerSecond: [1, 2, 4, 6, 8, 12, 16, 20, 24],
+  tasksPerSecond: [1, 2, 3, 4, 5, 6, 8, 12, 16, 20, 24],
   viewers: [3, 10],
   callAtMs: { studio: 0, webhook: 1000, view: 2000 },
   containers: 3,
@@ -82,7 +96,8 @@ export const FULL_SCENARIO: Scenario = {
   rateLimits: TWILIO_RATE_LIMITS,
   randomSeed: 20,
   sustainedCompleteShare: 0.999,
-  strategies: { project: PROJECT, docs: DOCS },
+  compare: ['docs', 'project-no-sync', 'project'],
+  strategies: { project: PROJECT, 'project-no-sync': PROJECT_NO_SYNC, docs: DOCS },
 };
 
 /** `--smoke`: the same model, two short rows at a rate every strategy keeps up with, to see that the bench works. */
@@ -93,4 +108,5 @@ export const SMOKE_SCENARIO: Scenario = {
   warmupSeconds: 2,
   windowSeconds: 2,
   warmupTasks: 10,
+  compare: ['docs', 'project'],
 };

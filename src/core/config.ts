@@ -43,6 +43,10 @@ export const SETTINGS = {
     default: '1',
     doc: 'Retries of 429s a container earns per second whatever its traffic (at most 10 banked).',
   },
+  UPSTREAM_RATE_LIMIT_HOLD_MS: {
+    default: '1000',
+    doc: 'After Twilio answers 429 on an endpoint, how long a container sends it nothing (Retry-After instead, when Twilio sends one); meanwhile its callers get 429 rate_limited at once. 0 turns this off.',
+  },
   UPSTREAM_MAX_CONCURRENCY: {
     default: '16',
     doc: 'Twilio requests in flight per container (each function keeps its own); more wait their turn.',
@@ -91,6 +95,8 @@ export interface Config {
   /** Retries of 429s earned per request sent, and per second. */
   retryBudgetRatio: number;
   retryBudgetReservePerSecond: number;
+  /** How long an endpoint that answered 429 is held, when Twilio sends no Retry-After. */
+  rateLimitHoldMs: number;
   tokenValidationTimeoutMs: number;
   cacheTtlMs: number;
   cacheMaxEntries: number;
@@ -153,6 +159,7 @@ export function parseConfig(env: Env): Config {
     maxConcurrency: int('UPSTREAM_MAX_CONCURRENCY', 1, 1000),
     retryBudgetRatio: int('UPSTREAM_RETRY_BUDGET_PERCENT', 0, 100) / 100,
     retryBudgetReservePerSecond: int('UPSTREAM_RETRY_BUDGET_RESERVE_PER_S', 0, 100),
+    rateLimitHoldMs: int('UPSTREAM_RATE_LIMIT_HOLD_MS', 0, 60_000),
     tokenValidationTimeoutMs: int('FLEX_TOKEN_VALIDATION_TIMEOUT_MS', 50, 9500),
     cacheTtlMs: int('CACHE_TTL_MS', 0, 3_600_000),
     cacheMaxEntries: int('CACHE_MAX_ENTRIES', 1, 100_000),

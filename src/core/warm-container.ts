@@ -5,6 +5,7 @@ import { parseConfig, SECRET_VARIABLES, SETTINGS, type Config } from './config';
 import { EnrichmentError } from './errors';
 import { FlexTokenMemory } from './flex-token-memory';
 import { onFirstUse } from './on-first-use';
+import { RateLimitCooldown } from './rate-limit-cooldown';
 import { RetryBudget } from './retry-budget';
 import type { Logger } from './logger';
 import type { EnrichmentResult } from './payload';
@@ -67,6 +68,7 @@ function buildContainer(config: Config): WarmContainer {
     policy: config,
     limit: new ConcurrencyLimit(config.maxConcurrency),
     budget: new RetryBudget({ ratio: config.retryBudgetRatio, reservePerSecond: config.retryBudgetReservePerSecond }),
+    cooldown: new RateLimitCooldown({ defaultMs: config.rateLimitHoldMs }),
   });
   let client: Twilio | undefined;
   return {

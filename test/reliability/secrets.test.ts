@@ -98,7 +98,7 @@ test('working requests, and requests that fail upstream', async () => {
   emulator.faults = { rules: [] };
   statuses.push(await call(refused, '/studio/interaction', { InteractionSid: sms }));
   statuses.push(await call(refused, '/interaction', { Token: mint(), InteractionSid: sms }));
-  expect(statuses).toEqual([200, 200, 200, 404, 401, 401, 502, 200, 504, 504, 502, 502]);
+  expect(statuses).toEqual([200, 200, 200, 404, 401, 401, 429, 200, 504, 504, 502, 502]);
 }, 30_000);
 
 test('no secret appears in any response or any log line, whole or in part', () => {

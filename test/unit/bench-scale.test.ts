@@ -1,8 +1,8 @@
 import type { LoggedRequest } from '../../emulator/request-log';
 import { answerFigures, judge, unanswered } from '../../bench/scale/outcomes';
-import { scaleTable, sustainedRates, type ScaleRow } from '../../bench/scale/report';
+import { scaleTable, sustainedRates, targets, type ScaleRow } from '../../bench/scale/report';
 import { scenarioFromArgs } from '../../bench/scale/run';
-import { FULL_SCENARIO, type Scenario } from '../../bench/scale/scenario';
+import { FULL_SCENARIO, type Scenario, type StrategyName } from '../../bench/scale/scenario';
 import { planRow, planSignIn, tasksNeeded, type TaskFixture } from '../../bench/scale/tasks';
 import { upstreamFigures } from '../../bench/scale/upstream';
 
@@ -166,14 +166,64 @@ describe('upstream calls', () => {
 });
 
 describe('sustained rates and the table', () => {
-  const row = (strategy: 'project' | 'docs', tasks_per_s: number, complete: number): ScaleRow =>
-    ({ strategy, tasks_per_s, viewers: 3, answers: 100, complete, stale: 0, rate_limited: 0, failed: 1 - complete }) as ScaleRow;
+  const row = (strategy: StrategyName, tasks_per_s: number, complete: number, more: Partial<ScaleRow> = {}): ScaleRow =>
+    ({
+      strategy,
+      tasks_per_s,
+      viewers: 3,
+      answers: 100,
+      complete,
+      stale: 0,
+      rate_limited: 0,
+      failed: 1 - complete,
+      p99_ms: 100,
+      attempts_per_success: 1,
+      interactions_calls_per_task: 4,
+      ...more,
+    }) as ScaleRow;
 
   test('the highest rate at which it and every lower rate kept 99.9% complete; the ratio to the docs function', () => {
     const rows = [row('project', 2, 1), row('project', 4, 0.999), row('project', 8, 0.99), row('project', 12, 1)];
     rows.push(row('docs', 2, 1), row('docs', 4, 0.9));
-    expect(sustainedRates(rows, 0.999)).toEqual([{ viewers: 3, project: 4, docs: 2, ratio: 2 }]);
-    expect(sustainedRates([row('project', 2, 1), row('docs', 2, 0.5)], 0.999)).toEqual([{ viewers: 3, project: 2, docs: 0, ratio: null }]);
+    rows.push(row('project-no-sync', 2, 1), row('project-no-sync', 4, 0.5));
+    expect(sustainedRates(rows, 0.999)).toEqual([{ viewers: 3, rates: { project: 4, docs: 2, 'project-no-sync': 2 }, ratio: 2 }]);
+    expect(sustainedRates([row('project', 2, 1), row('docs', 2, 0.5)], 0.999)).toEqual([
+      { viewers: 3, rates: { project: 2, docs: 0 }, ratio: null },
+    ]);
+  });
+
+  test('the targets: 3 × D sustained, nothing failed and a p99 under 3 s at 5 × D, at most 1.2 attempts per success', () => {
+    const docs = [row('docs', 1, 1), row('docs', 2, 0.9)];
+    const project = [1, 2, 3, 4, 5].map((rate) => row('project', rate, rate <= 3 ? 1 : 0.8, { stale: rate <= 3 ? 0 : 0.2, failed: 0 }));
+    const rows = [...docs, ...project];
+    const verdict = (list: ReturnType<typeof targets>) => Object.fromEntries(list.map((t) => [t.target, t.met]));
+    expect(verdict(targets(rows, sustainedRates(rows, 0.999)))).toEqual({
+      '3 viewers: project sustains ≥ 3 × D': true,
+      '3 viewers, project at 5 × D (5 tasks/s): failed 0, p99 < 3000 ms': true,
+      '3 viewers, project-no-sync at 5 × D (5 tasks/s): failed 0, p99 < 3000 ms': null,
+      'project: attempts_per_success ≤ 1.2 in every row': true,
+    });
+    // One failed answer at 5 × D, a slow p99, or one row with retries multiplying: each is a miss.
+    const missed = (changed: ScaleRow) => {
+      const list = rows.map((r) => (r.strategy === changed.strategy && r.tasks_per_s === changed.tasks_per_s ? changed : r));
+      return verdict(targets(list, sustainedRates(list, 0.999)));
+    };
+    expect(missed(row('project', 5, 0.8, { failed: 0.001 }))['3 viewers, project at 5 × D (5 tasks/s): failed 0, p99 < 3000 ms']).toBe(
+      false,
+    );
+    expect(
+      missed(row('project', 5, 1, { failed: 0, p99_ms: 3000 }))['3 viewers, project at 5 × D (5 tasks/s): failed 0, p99 < 3000 ms'],
+    ).toBe(false);
+    expect(missed(row('project', 2, 1, { attempts_per_success: 1.3 }))['project: attempts_per_success ≤ 1.2 in every row']).toBe(false);
+    expect(missed(row('project', 3, 0.99))['3 viewers: project sustains ≥ 3 × D']).toBe(false);
+  });
+
+  test('the same Interactions calls per task with 3 and 10 viewers, rate by rate', () => {
+    const rows = [row('project', 2, 1), row('project', 2, 1, { viewers: 10, interactions_calls_per_task: 4.2 })];
+    const same = (list: ScaleRow[]) => targets(list, sustainedRates(list, 0.999)).find((t) => t.target.includes('the same'))!;
+    expect(same(rows)).toMatchObject({ target: 'project: Interactions calls per task the same with 3 and 10 viewers', met: true });
+    rows[1] = { ...rows[1]!, interactions_calls_per_task: 9 };
+    expect(same(rows)).toMatchObject({ met: false, measured: 'largest difference at one rate: 5 calls per task' });
   });
 
   test('the table names its columns as the JSON does', () => {
@@ -206,5 +256,7 @@ describe('the command line', () => {
     expect(() => scenarioFromArgs(['--rates', '2,x'])).toThrow(/--rates/);
     expect(() => scenarioFromArgs(['--viewers', '2.5'])).toThrow(/whole/);
     expect(() => scenarioFromArgs(['--warmup', '1'])).toThrow(/--warmup/);
+    expect(scenarioFromArgs(['--strategies', 'project,docs'])!.compare).toEqual(['docs', 'project']);
+    expect(() => scenarioFromArgs(['--strategies', 'project,lambda'])).toThrow(/--strategies/);
   });
 });

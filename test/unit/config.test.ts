@@ -14,6 +14,7 @@ test('defaults, when nothing is set', () => {
     maxConcurrency: 16,
     retryBudgetRatio: 0.1,
     retryBudgetReservePerSecond: 1,
+    rateLimitHoldMs: 1000,
     sync: null,
     tokenValidationTimeoutMs: 3000,
     cacheTtlMs: 5000,

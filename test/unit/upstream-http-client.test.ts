@@ -1,5 +1,6 @@
 import { executionAsyncResource } from 'node:async_hooks';
 import { ConcurrencyLimit } from '../../src/core/concurrency-limit';
+import { RateLimitCooldown } from '../../src/core/rate-limit-cooldown';
 import { RetryBudget } from '../../src/core/retry-budget';
 import { Deadline } from '../../src/core/deadline';
 import { createLogger } from '../../src/core/logger';
@@ -21,10 +22,12 @@ function client(timeouts: number[]) {
     policy: { maxAttempts: 1, attemptTimeoutMs: 5000, retryBaseMs: 10, retryMaxDelayMs: 50 },
     limit: new ConcurrencyLimit(4),
     budget: generousBudget(),
+    cooldown: noHold(),
   });
 }
 
 const generousBudget = () => new RetryBudget({ ratio: 1, reservePerSecond: 100 });
+const noHold = () => new RateLimitCooldown({ defaultMs: 0 });
 
 const scope = (deadlineMs = 8000) => ({
   deadline: Deadline.in(deadlineMs),
@@ -83,6 +86,7 @@ test("requests inside withDeadline with a limit of their own take its slots, nev
       policy: { maxAttempts: 1, attemptTimeoutMs: 5000, retryBaseMs: 10, retryMaxDelayMs: 50 },
       limit: container,
       budget: generousBudget(),
+      cooldown: noHold(),
     },
   );
   const validate = { method: 'post', uri: 'https://iam.twilio.com/v1/Accounts/AC/Tokens/validate' } as never;
@@ -124,6 +128,7 @@ test('Twilio answers 503 and the backoff would outlast the time left: deadline_e
     policy: { maxAttempts: 3, attemptTimeoutMs: 1000, retryBaseMs: 5000, retryMaxDelayMs: 5000 },
     limit: new ConcurrencyLimit(4),
     budget: generousBudget(),
+    cooldown: noHold(),
     // The largest draw: a 4,950 ms backoff, more than twice the 2,000 ms left.
     random: () => 0.99,
   });
@@ -147,12 +152,13 @@ describe('429s and the retry budget', () => {
     };
     return { transport, sent };
   };
-  const httpWith = (transport: Transport, budget: RetryBudget, maxAttempts = 6) =>
+  const httpWith = (transport: Transport, budget: RetryBudget, maxAttempts = 6, cooldown = noHold()) =>
     new UpstreamHttpClient(transport, {
       baseUrl: null,
       policy: { maxAttempts, attemptTimeoutMs: 1000, retryBaseMs: 1, retryMaxDelayMs: 2 },
       limit: new ConcurrencyLimit(4),
       budget,
+      cooldown,
     });
 
   test('a 429 is retried while the budget holds, and succeeds', async () => {
@@ -201,5 +207,68 @@ describe('429s and the retry budget', () => {
       details: { retryAfterSeconds: 30 },
     });
     expect(late.sent).toEqual([429]);
+  });
+
+  describe('after a 429, the endpoint is held', () => {
+    const fetchOf = (sid: string) => ({ method: 'get', uri: `https://flex-api.twilio.com/v1/Interactions/${sid}` }) as const;
+    const one = fetchOf(`KD${'1'.repeat(32)}`);
+    const other = fetchOf(`KD${'2'.repeat(32)}`);
+    const channels = { method: 'get', uri: `https://flex-api.twilio.com/v1/Interactions/KD${'1'.repeat(32)}/Channels` } as const;
+    const spent = () => new RetryBudget({ ratio: 0, reservePerSecond: 0 });
+
+    test('requests to it end as rate_limited without being sent until the hold is over; other endpoints are sent', async () => {
+      const { transport, sent } = answering([429, 200]);
+      let clock = 0;
+      const http = httpWith(transport, spent(), 6, new RateLimitCooldown({ defaultMs: 1000, now: () => clock }));
+      const send = (request: typeof one | typeof channels) => http.within(scope(), () => http.request(request));
+      await expect(send(one)).rejects.toMatchObject({ code: 'rate_limited' });
+      clock = 400;
+      // Another interaction is the same endpoint: held, answered at once with the 0.6 s left rounded up.
+      await expect(send(other)).rejects.toMatchObject({ code: 'rate_limited', details: { retryAfterSeconds: 1 } });
+      expect((await send(channels)).statusCode).toBe(200);
+      expect(sent).toEqual([429, 200]);
+      clock = 1000;
+      expect((await send(other)).statusCode).toBe(200);
+      expect(sent).toEqual([429, 200, 200]);
+    });
+
+    test("Twilio's Retry-After sets the hold", async () => {
+      const { transport, sent } = answering([429, 200], { 'Retry-After': '5' });
+      let clock = 0;
+      const http = httpWith(transport, spent(), 6, new RateLimitCooldown({ defaultMs: 1000, now: () => clock }));
+      await expect(http.within(scope(), () => http.request(one))).rejects.toMatchObject({ details: { retryAfterSeconds: 5 } });
+      clock = 4999;
+      await expect(http.within(scope(), () => http.request(one))).rejects.toMatchObject({ details: { retryAfterSeconds: 1 } });
+      clock = 5000;
+      expect((await http.within(scope(), () => http.request(one))).statusCode).toBe(200);
+      expect(sent).toEqual([429, 200]);
+    });
+
+    test('a retry the budget allows waits for the hold to end', async () => {
+      const { transport, sent } = answering([429, 200]);
+      const http = httpWith(transport, generousBudget(), 6, new RateLimitCooldown({ defaultMs: 300 }));
+      const started = performance.now();
+      expect((await http.within(scope(), () => http.request(one))).statusCode).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+      expect(sent).toEqual([429, 200]);
+    });
+
+    test('under a storm of 429s, one attempt per hold is sent, whatever the number of requests', async () => {
+      const { transport, sent } = answering([429]);
+      let clock = 0;
+      const http = httpWith(
+        transport,
+        new RetryBudget({ ratio: 0.1, reservePerSecond: 0, now: () => clock }),
+        6,
+        new RateLimitCooldown({ defaultMs: 1000, now: () => clock }),
+      );
+      for (let i = 0; i < 200; i += 1) {
+        clock += 10;
+        await http.within(scope(), () => http.request(one)).catch(() => undefined);
+      }
+      // 2 s of requests every 10 ms: two holds of 1 s, so two or three attempts instead of 200.
+      expect(sent.length).toBeGreaterThanOrEqual(2);
+      expect(sent.length).toBeLessThanOrEqual(3);
+    });
   });
 });

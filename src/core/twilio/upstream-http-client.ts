@@ -4,6 +4,7 @@ import type { ConcurrencyLimit } from '../concurrency-limit';
 import type { Deadline } from '../deadline';
 import { EnrichmentError } from '../errors';
 import type { Logger } from '../logger';
+import { endpointOf, type RateLimitCooldown } from '../rate-limit-cooldown';
 import { retryAfterSeconds, type RetryBudget } from '../retry-budget';
 
 type RequestOptions = Parameters<RequestClient['request']>[0];
@@ -96,9 +97,11 @@ export function backoffDelay(
  * invocation that sent it (`within`), whose deadline bounds it and whose
  * count it adds to. It retries 5xx and network errors itself (the helper's
  * autoRetry stays off) and waits for a slot in the container's concurrency
- * limit. A 429 is retried only while the container's retry budget holds and
- * the wait Twilio asks for (Retry-After) fits before the deadline; otherwise
- * it ends at once as `rate_limited`, telling the caller when to come back.
+ * limit. A 429 holds its endpoint for this container (`RateLimitCooldown`):
+ * requests to it meanwhile end at once as `rate_limited` without being sent.
+ * The 429 itself is retried, once the hold is over, only while the container's
+ * retry budget holds and that wait fits before the deadline; otherwise it too
+ * ends at once as `rate_limited`, telling the caller when to come back.
  *
  * Every POST the functions send is safe to repeat: token validation reads,
  * and task updates carry If-Match, so a repeated write answers 412.
@@ -112,6 +115,8 @@ export class UpstreamHttpClient {
       limit: ConcurrencyLimit;
       /** Retries of 429s this container may still spend. */
       budget: RetryBudget;
+      /** The endpoints Twilio answered 429 on, held a while before this container sends them again. */
+      cooldown: RateLimitCooldown;
       random?: () => number;
     },
   ) {}
@@ -140,8 +145,15 @@ export class UpstreamHttpClient {
     const target = redirect(options.uri, this.options.baseUrl);
     const headers = { ...(options.headers ?? {}), ...(target.forwardedHost ? { 'X-Forwarded-Host': target.forwardedHost } : {}) };
     const what = `${options.method.toUpperCase()} ${new URL(options.uri).pathname}`;
+    const endpoint = endpointOf(options.method, options.uri);
+    const { budget, cooldown } = this.options;
 
-    this.options.budget.earn();
+    const held = cooldown.remainingMs(endpoint);
+    if (held > 0) {
+      logger.debug('upstream_held', { request: what, heldMs: held });
+      throw rateLimited(what, Math.ceil(held / 1000));
+    }
+    budget.earn();
     for (let attempt = 1; ; attempt += 1) {
       let retryReason: string;
       let delayMs = backoffDelay(attempt, policy, this.options.random);
@@ -155,9 +167,10 @@ export class UpstreamHttpClient {
         });
         if (response.statusCode === 429) {
           const retryAfter = retryAfterSeconds(headerOf(response.headers, 'retry-after'));
-          delayMs = Math.max(delayMs, (retryAfter ?? 0) * 1000);
+          cooldown.rateLimited(endpoint, retryAfter);
+          delayMs = Math.max(delayMs, cooldown.remainingMs(endpoint));
           const fits = attempt < policy.maxAttempts && delayMs + MIN_ATTEMPT_MS < deadline.remaining();
-          if (!fits || !this.options.budget.spend()) throw rateLimited(what, retryAfter);
+          if (!fits || !budget.spend()) throw rateLimited(what, retryAfter ?? Math.ceil(delayMs / 1000));
         } else if (!isRetryableStatus(response.statusCode) || attempt >= policy.maxAttempts) return response;
         retryReason = `HTTP ${response.statusCode}`;
       } catch (error) {
