@@ -31,13 +31,16 @@ const MAX_CONCURRENCY = 16;
 let emulator: TestEmulator;
 let functions: FunctionsServer;
 let loaded: FunctionsServer;
+/** With the hold on, as deployed (UPSTREAM_RATE_LIMIT_HOLD_MS). */
+let held: FunctionsServer;
+const HOLD_MS = 1000;
 let sms: string;
 let chat: string;
 let flexToken: string;
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
-  const settings = (deadlineMs: number) =>
+  const settings = (deadlineMs: number, more: Record<string, string> = {}) =>
     emulatorEnv(emulator, {
       REQUEST_DEADLINE_MS: String(deadlineMs),
       UPSTREAM_ATTEMPT_TIMEOUT_MS: String(ATTEMPT_TIMEOUT_MS),
@@ -48,23 +51,33 @@ beforeAll(async () => {
       FLEX_TOKEN_VALIDATION_TIMEOUT_MS: '1000',
       // Every request fetches for itself, so every request meets the faults.
       CACHE_TTL_MS: '0',
+      // Injected 429s fall on single attempts at random, not on an endpoint as Twilio's limit does: holding the
+      // endpoint after one would turn the next requests into refusals the faults never made. The hold is tested
+      // against the emulator's own rate limits ("Twilio's rate limit", below), on a server of its own.
+      UPSTREAM_RATE_LIMIT_HOLD_MS: '0',
       LOG_LEVEL: 'warn',
+      ...more,
     });
-  [functions, loaded] = await Promise.all([startFunctions(settings(DEADLINE_MS)), startFunctions(settings(LOAD_DEADLINE_MS))]);
+  [functions, loaded, held] = await Promise.all([
+    startFunctions(settings(DEADLINE_MS)),
+    startFunctions(settings(LOAD_DEADLINE_MS)),
+    startFunctions(settings(LOAD_DEADLINE_MS, { UPSTREAM_RATE_LIMIT_HOLD_MS: String(HOLD_MS) })),
+  ]);
   sms = emulator.seededSid('Inbound SMS');
   chat = emulator.seededSid('Web chat');
   flexToken = emulator.mintFlexToken();
   // Warm each function once, as a container serving traffic is: the tests measure answers, not first loads.
-  for (const server of [functions, loaded]) {
+  for (const server of [functions, loaded, held]) {
     for (const path of ['/studio/interaction', '/webhooks/interaction']) await post(path, { InteractionSid: sms }, server);
     await post('/interaction', { Token: flexToken, InteractionSid: sms }, server);
   }
 }, 60_000);
 afterEach(() => {
   emulator.faults = { rules: [] };
+  emulator.rateLimits = null;
 });
 afterAll(async () => {
-  await Promise.all([functions?.stop(), loaded?.stop()]);
+  await Promise.all([functions?.stop(), loaded?.stop(), held?.stop()]);
   await emulator?.close();
 });
 
@@ -238,6 +251,45 @@ describe('retries', () => {
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
     expect(answers.reduce((sum, a) => sum + a.body.meta.upstreamCalls, 0)).toBe(fetches());
     expect(fetches()).toBeGreaterThan(10);
+  });
+});
+
+describe("Twilio's rate limit", () => {
+  beforeEach(() => emulator.clearRequests());
+  const fetches = () => emulator.requests().filter((r) => r.operationId === 'FetchInteraction');
+
+  test('past it, the endpoint is held: the requests after the first 429 are answered 429 at once without being sent, and after the hold it is sent again', async () => {
+    // 5 a second and a burst of 5: 60 concurrent requests are far past it.
+    emulator.rateLimits = { interactionsPerSecond: 5, interactionsBurst: 5, syncObjectReadsPerSecond: 20, syncObjectWritesPerSecond: 20 };
+    const requests = 60;
+    const started = performance.now();
+    const answers = await Promise.all(
+      Array.from({ length: requests }, () => post('/studio/interaction', { InteractionSid: sms, fresh: 'true' }, held)),
+    );
+    const slowest = performance.now() - started;
+    const sent = fetches();
+    recordFigure(
+      'rate limit of 5/s, hold of 1 s: fetch attempts for 60 concurrent requests (answers 200 / 429)',
+      `${sent.length} (${answers.filter((a) => a.status === 200).length} / ${answers.filter((a) => a.status === 429).length}, slowest ${Math.round(slowest)} ms)`,
+    );
+    expect(new Set(answers.map((a) => a.status))).toEqual(new Set([200, 429]));
+    for (const answer of answers.filter((a) => a.status === 429)) {
+      expect(answer.body.error).toMatchObject({ code: 'rate_limited', twilioCode: 20429, retryAfterSeconds: 1 });
+      expect(answer.headers.get('retry-after')).toBe('1');
+    }
+    // Sent: the burst, the 429s of what was already in flight (at most UPSTREAM_MAX_CONCURRENCY), and the retries
+    // the budget allows once the hold is over (at most 10 banked, plus 10% of 60). Without the hold every request
+    // is sent at least once: 60 and more.
+    expect(sent.length).toBeLessThanOrEqual(5 + MAX_CONCURRENCY + 10 + 6);
+    expect(sent.length).toBeLessThan(requests);
+    expect(slowest).toBeLessThan(LOAD_DEADLINE_MS);
+
+    // After the hold, the endpoint is sent again, and Twilio's bucket has refilled.
+    await new Promise((resolve) => setTimeout(resolve, HOLD_MS + 100));
+    const before = fetches().length;
+    const after = await post('/studio/interaction', { InteractionSid: sms, fresh: 'true' }, held);
+    expect(after.status).toBe(200);
+    expect(fetches().length).toBe(before + 1);
   });
 });
 

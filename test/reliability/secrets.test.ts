@@ -33,6 +33,8 @@ beforeAll(async () => {
     UPSTREAM_ATTEMPT_TIMEOUT_MS: '400',
     FLEX_TOKEN_VALIDATION_TIMEOUT_MS: '500',
     UPSTREAM_RETRY_BASE_MS: '10',
+    // Each call below meets its own fault: a 429 must not hold FetchInteraction for the calls after it.
+    UPSTREAM_RATE_LIMIT_HOLD_MS: '0',
     WEBHOOK_WRITE_BACK: 'true',
   };
   [functions, refused] = await Promise.all([
