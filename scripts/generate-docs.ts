@@ -6,12 +6,15 @@
 //                      descriptions (each between its marker comments)
 //   docs/deploying.md  the rehearsal's sample output and the runtime dependencies (between its marker comments),
 //                      from package.json, .twilioserverlessrc and src/functions
-//   bench/README.md    the bench's table and the sentences that quote its figures, from bench/results/recorded.json
+//   bench/README.md    the bench's table and the sentences that quote its figures, from bench/results/recorded.json,
+//                      and the scale bench's rows, sustained rates and targets, from bench/results/scale-recorded.json
+//   docs/scale.md      the capacity, calls and targets of the recorded scale run, from the same file
 // test/unit/generated-docs.test.ts fails when one of them is not what this script would write.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BENCH_README, benchReadme, RECORDED_RUN } from '../bench/support/readme';
 import type { BenchReport } from '../bench/support/report';
+import { SCALE_RECORDED_RUN, scaleSections, type ScaleRun } from '../bench/scale/readme';
 import { installRuntimeTwilioGlobal } from '../harness';
 import { SETTINGS } from '../src/core/config';
 import { describeDeployed } from './deployed-services';
@@ -28,7 +31,14 @@ export interface GeneratedFile {
 }
 
 /** The files `npm run docs` writes. */
-export const GENERATED_PATHS = ['README.md', '.env.example', 'docs/payload.md', 'docs/deploying.md', BENCH_README] as const;
+export const GENERATED_PATHS = [
+  'README.md',
+  '.env.example',
+  'docs/payload.md',
+  'docs/deploying.md',
+  BENCH_README,
+  'docs/scale.md',
+] as const;
 
 /**
  * What `npm run docs` would write, computed from the files as they are now under `root` and, for the example answer,
@@ -37,6 +47,7 @@ export const GENERATED_PATHS = ['README.md', '.env.example', 'docs/payload.md', 
 export async function generatedFiles(root = ROOT): Promise<GeneratedFile[]> {
   const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
   const schema = JSON.parse(read(SCHEMA_FILE)) as SchemaNode;
+  const scaleRun = JSON.parse(read(SCALE_RECORDED_RUN)) as ScaleRun;
   const example = `\`\`\`json\n${readableJson(await payloadExample())}\n\`\`\``;
   const payloadDoc = replaceGenerated(read('docs/payload.md'), 'payload example', example);
   const files: Record<(typeof GENERATED_PATHS)[number], string> = {
@@ -44,7 +55,8 @@ export async function generatedFiles(root = ROOT): Promise<GeneratedFile[]> {
     '.env.example': envExample(),
     'docs/payload.md': replaceGenerated(payloadDoc, 'payload fields', payloadFieldTable(schema)),
     'docs/deploying.md': replaceGenerated(read('docs/deploying.md'), 'rehearsal sample', rehearsalSample(root)),
-    [BENCH_README]: benchReadme(read(BENCH_README), JSON.parse(read(RECORDED_RUN)) as BenchReport),
+    [BENCH_README]: scaleSections(benchReadme(read(BENCH_README), JSON.parse(read(RECORDED_RUN)) as BenchReport), scaleRun),
+    'docs/scale.md': scaleSections(read('docs/scale.md'), scaleRun),
   };
   return GENERATED_PATHS.map((file) => ({ path: file, content: files[file] }));
 }

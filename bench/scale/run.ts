@@ -9,6 +9,7 @@ import { emulatorEnv, startEmulatorProcess, type EmulatorProcess, type Functions
 import { serve } from '../support/functions-servers';
 import { describeMachine } from '../support/report';
 import { scaleTable, sustainedRates, sustainedTable, targets, targetsTable, type ScaleRow } from './report';
+import { recordScaleRun, SCALE_DOCS, SCALE_RECORDED_RUN } from './readme';
 import { runRow, warmUp } from './row';
 import { FULL_SCENARIO, SMOKE_SCENARIO, STRATEGY_NAMES, type Scenario, type StrategyName } from './scenario';
 
@@ -21,6 +22,7 @@ const USAGE = `Usage: npm run bench:scale -- [options]
   --warmup <s>        seconds of arrivals before each row's window (default ${FULL_SCENARIO.warmupSeconds}; at least the last call's delay)
   --containers <n>    warm containers per strategy (default ${FULL_SCENARIO.containers})
   --strategies <list> of ${STRATEGY_NAMES.join(', ')} (default ${FULL_SCENARIO.compare.join(',')}; --smoke ${SMOKE_SCENARIO.compare.join(',')})
+  --record            make this run the recorded one (${SCALE_RECORDED_RUN}) and write its figures into ${SCALE_DOCS.join(' and ')}
   --help              show this help`;
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -62,6 +64,7 @@ export function scenarioFromArgs(args: string[]): Scenario | null {
       warmup: { type: 'string' },
       containers: { type: 'string' },
       strategies: { type: 'string' },
+      record: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -144,6 +147,10 @@ async function main(): Promise<void> {
     );
     say(`figures written to ${path.relative(ROOT, file)} (${durationSeconds} s in all)`);
 
+    if (process.argv.includes('--record')) {
+      recordScaleRun(file, ROOT);
+      say(`recorded: ${SCALE_RECORDED_RUN} and the figures in ${SCALE_DOCS.join(' and ')}`);
+    }
     const problems = checkRows(ordered);
     if (problems.length > 0) {
       say(`the bench did not work:\n  ${problems.join('\n  ')}`);

@@ -48,7 +48,7 @@ function recordedRun(machine: Machine): string {
   ].join(' ');
 }
 
-function measuredCode({ commit, uncommittedChanges }: Machine): string {
+export function measuredCode({ commit, uncommittedChanges }: Machine): string {
   if (commit === null) return 'It measured code outside a git checkout (no commit recorded).';
   const at = `It measured commit \`${commit.slice(0, 7)}\``;
   // Runs recorded before the bench looked at the working tree have no list.

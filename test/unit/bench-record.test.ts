@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BENCH_README, benchReadme, RECORDED_RUN } from '../../bench/support/readme';
 import type { BenchReport } from '../../bench/support/report';
+import { SCALE_RECORDED_RUN, type ScaleRun } from '../../bench/scale/readme';
 
 /**
- * The recorded bench run is one of this branch's: its commit is in the history. (That bench/README.md quotes
+ * The recorded bench runs (npm run bench, npm run bench:scale) are this branch's: their commits are in the history. (That bench/README.md quotes
  * recorded.json as it is, test/unit/generated-docs.test.ts checks.)
  */
 
@@ -24,22 +25,27 @@ function whyHistoryCannotTell(commit: string): string | null {
   return null;
 }
 
-const commit = recorded.machine.commit;
-const cannotTell = commit === null ? null : whyHistoryCannotTell(commit);
-if (cannotTell !== null) {
-  // Said, not passed in silence: jest lists the skip with its reason, and the run's output carries it.
-  console.warn(`${RECORDED_RUN}: its commit is not checked: ${cannotTell}`);
-  test.skip(`${RECORDED_RUN} measured a commit of this branch's history (not checked: ${cannotTell})`, () => {});
-} else {
-  test(`${RECORDED_RUN} measured a commit of this branch's history`, () => {
-    if (commit === null) throw new Error(`${RECORDED_RUN} names no commit: record a run from a git checkout (npm run bench -- --record).`);
-    const ancestor = git('merge-base', '--is-ancestor', commit, 'HEAD');
-    if (ancestor.status !== 0)
-      throw new Error(
-        `${RECORDED_RUN} measured commit ${commit}, which is not in this branch's history ` +
-          `(${ancestor.status === 1 ? 'not an ancestor of HEAD' : ancestor.stderr.trim()}): record a run of this code with npm run bench -- --record.`,
-      );
-  });
+for (const [file, machine] of [
+  [RECORDED_RUN, recorded.machine],
+  [SCALE_RECORDED_RUN, (JSON.parse(read(SCALE_RECORDED_RUN)) as ScaleRun).machine],
+] as const) {
+  const commit = machine.commit;
+  const cannotTell = commit === null ? null : whyHistoryCannotTell(commit);
+  if (cannotTell !== null) {
+    // Said, not passed in silence: jest lists the skip with its reason, and the run's output carries it.
+    console.warn(`${file}: its commit is not checked: ${cannotTell}`);
+    test.skip(`${file} measured a commit of this branch's history (not checked: ${cannotTell})`, () => {});
+  } else {
+    test(`${file} measured a commit of this branch's history`, () => {
+      if (commit === null) throw new Error(`${file} names no commit: record a run from a git checkout (--record).`);
+      const ancestor = git('merge-base', '--is-ancestor', commit, 'HEAD');
+      if (ancestor.status !== 0)
+        throw new Error(
+          `${file} measured commit ${commit}, which is not in this branch's history ` +
+            `(${ancestor.status === 1 ? 'not an ancestor of HEAD' : ancestor.stderr.trim()}): record a run of this code with --record.`,
+        );
+    });
+  }
 }
 
 describe("the README's sentence on the recorded run says what code it measured", () => {
