@@ -5,10 +5,13 @@ import type { Deadline } from './deadline';
  * invocations queues here instead of turning into a storm of 429s. A waiter
  * whose deadline comes first leaves the queue.
  *
- * Waiters are served oldest first, or newest first: under a flood, the
- * oldest waiters are the ones most likely to be late anyway, and serving the
- * newest keeps a caller who arrives after the flood from waiting behind all of
- * it (the old waiters leave at their deadlines).
+ * Waiters are served oldest first, or by turns newest and oldest. Oldest
+ * first alone makes a caller wait behind a whole burst that came before it;
+ * newest first alone lets a sustained stream pass a caller forever, each later
+ * arrival served before it. By turns, a caller after a burst is the newest at
+ * the next freed slot, and a caller inside a stream moves up one place with
+ * every other freed slot: it waits at most twice as long as the queue ahead of
+ * it takes to start, however many arrive after it.
  */
 export class ConcurrencyLimit {
   private active = 0;
@@ -16,8 +19,11 @@ export class ConcurrencyLimit {
 
   constructor(
     private limit: number,
-    private readonly order: 'oldest-first' | 'newest-first' = 'oldest-first',
+    private readonly order: 'oldest-first' | 'newest-and-oldest' = 'oldest-first',
   ) {}
+
+  /** Whether the next freed slot goes to the newest waiter (only when serving by turns). */
+  private newestNext = true;
 
   resize(limit: number): void {
     this.limit = limit;
@@ -55,7 +61,10 @@ export class ConcurrencyLimit {
   }
 
   private wakeWaiters(): void {
-    while (this.active < this.limit && this.waiting.length > 0)
-      (this.order === 'oldest-first' ? this.waiting.shift() : this.waiting.pop())!();
+    while (this.active < this.limit && this.waiting.length > 0) {
+      const newest = this.order === 'newest-and-oldest' && this.newestNext;
+      if (this.order === 'newest-and-oldest') this.newestNext = !this.newestNext;
+      (newest ? this.waiting.pop() : this.waiting.shift())!();
+    }
   }
 }

@@ -3,8 +3,12 @@ import { ConcurrencyLimit } from './concurrency-limit';
 import type { TokenValidation } from './twilio/twilio-gateway';
 import { lruCache, WarmCache } from './warm-cache';
 
-/** IAM calls in flight per container. Newest first: a caller who comes after a flood waits for one IAM call to end, not for the flood. */
-const VALIDATIONS_IN_FLIGHT = 4;
+/**
+ * IAM calls in flight per container, within the twilio helper's 20 sockets per host. Freed slots go by turns to the newest
+ * and the oldest waiting token: a caller who comes after a burst waits for one IAM call to end, and a caller inside a
+ * sustained stream is not passed by every token sent after it (docs/reliability.md, "Floods of bad tokens").
+ */
+export const VALIDATIONS_IN_FLIGHT = 16;
 /** A refused token never becomes valid; short, so that a refusal IAM might take back costs little. */
 const REFUSED_TOKEN_TTL_MS = 60_000;
 const REFUSED_TOKEN_MAX_ENTRIES = 10_000;
@@ -19,7 +23,7 @@ export class FlexTokenMemory {
   private readonly checks: WarmCache<TokenValidation>;
   /** Built on the first refusal: most containers never see one. */
   private refusals: LRUCache<string, { reason: string }> | undefined;
-  readonly validations = new ConcurrencyLimit(VALIDATIONS_IN_FLIGHT, 'newest-first');
+  readonly validations = new ConcurrencyLimit(VALIDATIONS_IN_FLIGHT, 'newest-and-oldest');
 
   constructor(validTtlMs: number) {
     this.checks = new WarmCache<TokenValidation>({
