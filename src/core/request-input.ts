@@ -226,26 +226,48 @@ function interactionSidInTaskAttributes(event: Event): string | undefined {
 }
 
 /**
- * A Flex token as a Flex plugin sends it: `Token` in the body of a POST.
- * URLs are logged (by the runtime, proxies and browsers' histories), so a
- * token that cannot have come in the body is refused: the runtime merges the
- * query into the same event, and a request with no body, or one too short to
- * hold the token, must have carried it in the URL.
+ * A Flex token as a Flex plugin sends it: `Token` in the body of a POST, with
+ * the other parameters. URLs are logged (by the runtime, proxies and
+ * browsers' histories), so a token that may have come in the URL is refused.
+ * The runtime merges the query and the body into one event and shows the
+ * function nothing of the URL (Host, Referer and X-Forwarded-* are withheld:
+ * docs/reliability.md), so the body's Content-Length is the one witness: a
+ * body too short to hold every parameter of the event did not hold them all,
+ * and whichever came in the URL, the token is not to be trusted there. A
+ * request with no body at all (a GET) carried everything in the URL.
  */
-export const TOKEN_BELONGS_IN_THE_BODY = 'Send Token in the body of a POST (form or JSON), never in the URL: URLs are written to logs.';
+export const TOKEN_BELONGS_IN_THE_BODY =
+  'Send Token in the body of a POST (form or JSON), with every other parameter, never in the URL: URLs are written to logs.';
 
 export function readFlexToken(event: Event, headers: RequestHeaders): string | undefined {
   const token = optionalString(event, 'Token', 16_384);
   if (token === undefined || token.trim() === '') return undefined;
-  if (!couldBeInBody(token, headers)) throw badRequest('invalid_request', 'Token', TOKEN_BELONGS_IN_THE_BODY);
+  if (!bodyCouldHoldEveryParameter(event, headers)) throw badRequest('invalid_request', 'Token', TOKEN_BELONGS_IN_THE_BODY);
   return token.trim();
 }
 
-function couldBeInBody(value: string, headers: RequestHeaders): boolean {
+function bodyCouldHoldEveryParameter(event: Event, headers: RequestHeaders): boolean {
   if (headerValue(headers, 'content-type') === undefined) return false;
   const length = headerValue(headers, 'content-length');
-  // A chunked body carries no length; it is a body all the same.
-  return length === undefined || Number(length) >= value.length;
+  // A chunked body carries no length: it cannot be measured, and is a body all the same.
+  if (length === undefined) return true;
+  // `request` is the runtime's own (headers and cookies), never the body's.
+  const parameters = Object.fromEntries(Object.entries(event).filter(([name]) => name !== 'request'));
+  return Number(length) >= leastEncodedBytes(parameters);
+}
+
+/**
+ * The fewest bytes any body (form, JSON or multipart) takes to carry these parameters: every name and every string
+ * value in UTF-8, one byte for any other value, one separator per name (`=` in a form, `:` in JSON), and nothing for
+ * the quotes and escapes that an encoder may add. A token sent in the URL beside a body of other parameters is caught
+ * unless their encoding grows them by the token's length (docs/reliability.md says what that leaves open).
+ */
+export function leastEncodedBytes(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value, 'utf8');
+  if (Array.isArray(value)) return value.reduce((sum: number, item) => sum + leastEncodedBytes(item), 0);
+  if (isJsonObject(value))
+    return Object.entries(value).reduce((sum, [name, item]) => sum + Buffer.byteLength(name, 'utf8') + 1 + leastEncodedBytes(item), 0);
+  return 1;
 }
 
 export type RequestHeaders = Readonly<Record<string, string | readonly string[]>>;

@@ -279,6 +279,9 @@ describe('/interaction (Flex plugins: the Flex token is checked with Twilio IAM 
     });
     const byGet = await call('GET', `/interaction?Token=${token}&InteractionSid=${sms}`);
     expect(expectError(byGet, 400, 'invalid_request').parameter).toBe('Token');
+    // A body longer than the token, of other parameters only: the runtime merges the URL's token into the event all the same.
+    const padded = await call('POST', `/interaction?Token=${token}`, { json: { InteractionSid: sms, Note: 'x'.repeat(2 * token.length) } });
+    expect(expectError(padded, 400, 'invalid_request').parameter).toBe('Token');
     expect(emulator.requests()).toEqual([]);
   });
 

@@ -1,5 +1,12 @@
 import { EnrichmentError } from '../../src/core/errors';
-import { readEnrichmentRequest, readFlexToken, readRequestHeaders, readWebhookEvent } from '../../src/core/request-input';
+import fc from 'fast-check';
+import {
+  leastEncodedBytes,
+  readEnrichmentRequest,
+  readFlexToken,
+  readRequestHeaders,
+  readWebhookEvent,
+} from '../../src/core/request-input';
 
 const SID = 'KD0b991f2d3727d40d5cc59aeb35491eb4';
 const OTHER = 'KD40ef7a98525f5fc1d8d0d3205c13745e';
@@ -173,6 +180,49 @@ describe('the Flex token', () => {
     // A body shorter than the token: the token was in the query string.
     const refused = refusal(() => readFlexToken({ Token: token }, { 'content-type': 'application/json', 'content-length': '2' }));
     expect(refused.message).toMatch(/body of a POST/);
+  });
+
+  const TOKEN = fc.stringMatching(/^[A-Za-z0-9_-]{20,120}$/).map((tail) => `eyJ${tail}`);
+  /** Parameters as a plugin might send beside the token: any names but Token, and any text, accents and JSON included. */
+  const OTHER_PARAMETERS = fc.dictionary(
+    fc.string({ minLength: 1, maxLength: 20 }).filter((name) => !['Token', 'request', '__proto__'].includes(name)),
+    fc.oneof(fc.string({ maxLength: 60 }), fc.array(fc.string({ maxLength: 20 }), { minLength: 1, maxLength: 3 })),
+    { maxKeys: 5 },
+  );
+  const form = (parameters: Record<string, string | string[]>) => {
+    const body = new URLSearchParams();
+    for (const [name, value] of Object.entries(parameters)) for (const item of [value].flat()) body.append(name, item);
+    return { type: 'application/x-www-form-urlencoded', body: body.toString() };
+  };
+  const json = (parameters: Record<string, unknown>) => ({ type: 'application/json', body: JSON.stringify(parameters) });
+  const posted = ({ type, body }: { type: string; body: string }) => ({
+    'content-type': type,
+    'content-length': String(Buffer.byteLength(body)),
+  });
+
+  test('every parameter in a form or JSON body, the token among them, is always accepted', () => {
+    fc.assert(
+      fc.property(TOKEN, OTHER_PARAMETERS, fc.constantFrom(form, json), (token, others, encode) => {
+        const parameters = { ...others, Token: token };
+        expect(readFlexToken(parameters, posted(encode(parameters)))).toBe(token);
+      }),
+    );
+  });
+
+  test('a token in the URL beside a body longer than the token is refused, unless escapes grew that body by the token', () => {
+    fc.assert(
+      fc.property(TOKEN, OTHER_PARAMETERS, fc.constantFrom(form, json), (token, others, encode) => {
+        // The runtime merges the query into the event: the function sees the token, the Content-Length only the rest.
+        const inBody = { ...others, InteractionSid: SID, Padding: 'x'.repeat(token.length * 2) };
+        const body = encode(inBody);
+        const grownByEscapes = Buffer.byteLength(body.body) - leastEncodedBytes(inBody);
+        fc.pre(grownByEscapes < leastEncodedBytes({ Token: token }));
+        expect(refusal(() => readFlexToken({ ...inBody, Token: token }, posted(body)))).toMatchObject({
+          code: 'invalid_request',
+          parameter: 'Token',
+        });
+      }),
+    );
   });
 });
 
