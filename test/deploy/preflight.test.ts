@@ -42,11 +42,14 @@ test('a clean .env passes, and the variables are what twilio-run uploads: no cre
   expect(result.twilioRunArgs).toEqual(['deploy']);
 });
 
-test('TWILIO_API_BASE_URL left in .env stops the deploy, naming it', async () => {
-  const dir = project({ '.env': { ...REAL_ACCOUNT, TWILIO_API_BASE_URL: 'http://127.0.0.1:4010' } });
+test.each([
+  ['TWILIO_API_BASE_URL', 'http://127.0.0.1:4010'],
+  ['TWILIO_API_BASE_URL_ALLOW_REMOTE', 'true'],
+])('%s left in .env stops the deploy, naming it', async (name, value) => {
+  const dir = project({ '.env': { ...REAL_ACCOUNT, [name]: value } });
   const { problems } = await plan(dir);
   expect(problems).toHaveLength(1);
-  expect(problems[0]).toMatch(/TWILIO_API_BASE_URL.*uploaded/);
+  expect(problems[0]).toContain(`.env sets ${name}, which would be uploaded as Service variables`);
 });
 
 test("the emulator's placeholder credentials stop a deploy, as credentials or as variables, but not a rehearsal", async () => {

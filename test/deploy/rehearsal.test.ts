@@ -176,6 +176,19 @@ test('TWILIO_API_BASE_URL in the settings file stops the deploy before anything 
   expect(serverlessRequests()).toEqual([]);
 }, 60_000);
 
+test('--emulator naming another host, even over https, is refused before the deploy starts: its credentials would go there', async () => {
+  const remote = await run('scripts/deploy-rehearsal.ts', [
+    '--emulator',
+    'https://twilio-double.invalid',
+    '--cwd',
+    project,
+    '--no-typecheck',
+  ]);
+  expect(remote.code).toBe(1);
+  expect(remote.output).toMatch(/npm run deploy:rehearse: --emulator may only name a loopback address/);
+  expect(remote.output).not.toMatch(/Rehearsing the deploy|Deploy check/);
+}, 60_000);
+
 test("a runtime handler Twilio refuses, sent anyway by twilio-run itself, fails with Twilio's 20001 and its message", async () => {
   const refused = mkdtempSync(path.join(tmpdir(), 'deploy-refused-'));
   copyProject(refused);

@@ -66,6 +66,17 @@ describe("one Twilio client per warm container, from the runtime's getTwilioClie
     expect(runtime).toHaveBeenCalledTimes(3);
   });
 
+  test('a rotated auth token builds a new client that sends it, and the log lines hide it', async () => {
+    const rotated = { ...env, AUTH_TOKEN: 'rotated-auth-token-0000000000000' };
+    expect((await invoke(studioHandler, env, { InteractionSid: sms })).status).toBe(200);
+    // The caller's request id is on every line as it came: here it carries the new token, which must be redacted.
+    const answer = await invoke(studioHandler, rotated, { InteractionSid: sms }, { headers: { 'x-request-id': rotated.AUTH_TOKEN } });
+    // The emulator knows only the old token: its refusal shows that the new one was sent.
+    expect(answer).toMatchObject({ status: 502, body: { error: { code: 'upstream_auth_failed' } } });
+    expect(events().at(-1)).toMatchObject({ event: 'request_completed', status: 502, requestId: '[redacted]' });
+    expect(logLines.join('\n')).not.toContain(rotated.AUTH_TOKEN);
+  });
+
   test('concurrent invocations on the one client each count their own upstream calls', async () => {
     const runtime = handingOn();
     const answers = await Promise.all(

@@ -109,6 +109,20 @@ describe("what Twilio's gateway answers before a Function runs", () => {
     expect(forwarded).toEqual([{ method: 'POST', url: '/studio/interaction' }]);
   });
 
+  test.each(['/studio/interaction#x', '/studio/interaction#'])(
+    'POST %s, which twilio-run would run as /studio/interaction, is refused unsigned: 400, and the function never runs',
+    async (target) => {
+      const answer = await send('POST', target, { headers: form, body: `InteractionSid=${SID}` });
+      expect(answer.status).toBe(400);
+      expect(answer.body.error).toEqual({
+        code: 'invalid_request',
+        message: expect.stringMatching(/path with an optional query/),
+        status: 400,
+      });
+      expect(forwarded).toEqual([]);
+    },
+  );
+
   test.each(['/interaction', '/studio/interaction'])(
     'a GET with a body to %s: 403 get_with_body, and the function never runs',
     async (path) => {

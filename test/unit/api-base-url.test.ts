@@ -42,6 +42,16 @@ test('another host needs TWILIO_API_BASE_URL_ALLOW_REMOTE, and then https', () =
   expect(checkApiBaseUrl('https://u:p@twilio-double.example.com', true)).toMatchObject({ ok: false });
 });
 
+test('parseConfig holds the same rule: another host only with TWILIO_API_BASE_URL_ALLOW_REMOTE=true, and then only over https', () => {
+  const remote = { TWILIO_API_BASE_URL: 'https://twilio-double.example.com' };
+  const refusal = /TWILIO_API_BASE_URL may only name a loopback address .* unless TWILIO_API_BASE_URL_ALLOW_REMOTE is true/;
+  expect(() => parseConfig(remote)).toThrow(refusal);
+  expect(() => parseConfig({ ...remote, TWILIO_API_BASE_URL_ALLOW_REMOTE: 'false' })).toThrow(refusal);
+  expect(parseConfig({ ...remote, TWILIO_API_BASE_URL_ALLOW_REMOTE: 'true' }).apiBaseUrl).toBe('https://twilio-double.example.com');
+  const plainHttp = { TWILIO_API_BASE_URL: 'http://twilio-double.example.com', TWILIO_API_BASE_URL_ALLOW_REMOTE: 'true' };
+  expect(() => parseConfig(plainHttp)).toThrow(/must use https/);
+});
+
 test('loopback is decided from the text: names are never resolved', () => {
   expect(['localhost', '127.0.0.1', '127.255.0.9', '[::1]'].every(isLoopbackHost)).toBe(true);
   expect(['localhost.', '127.0.0.1.nip.io', '0.0.0.0', '[::]', 'example.com', '128.0.0.1'].some(isLoopbackHost)).toBe(false);

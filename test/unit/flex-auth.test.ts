@@ -92,6 +92,21 @@ describe('authorizeFlexToken', () => {
     expect(iam.asked).toHaveLength(1);
   });
 
+  test('a refused token is remembered for a minute, then asked of IAM again: IAM may take a refusal back', async () => {
+    let now = 1_000_000;
+    const memory = new FlexTokenMemory(config.tokenCacheTtlMs, { now: () => now });
+    const refused = jwe({ alg: 'dir', enc: 'A256GCM' });
+    const iam = gatewayAccepting([]);
+    const use = () => expect(authorize(refused, iam.gateway, memory)).rejects.toMatchObject({ code: 'invalid_token' });
+    await use();
+    now += 59_000;
+    await use();
+    expect(iam.asked).toHaveLength(1);
+    now += 2_000;
+    await use();
+    expect(iam.asked).toHaveLength(2);
+  });
+
   test('the memory holds fingerprints of tokens, valid, refused and in flight, never a token', async () => {
     const memory = new FlexTokenMemory(config.tokenCacheTtlMs);
     const [valid, refused, pending] = [0, 1, 2].map(() => jwe({ alg: 'dir', enc: 'A256GCM' })) as [string, string, string];

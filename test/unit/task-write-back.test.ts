@@ -73,10 +73,10 @@ test('a task whose flexInteractionSid names another interaction is never written
 });
 
 /** A task that stores its attributes as text and records every text written to it. */
-function taskHolding(attributes: string) {
+function taskHolding(attributes: string, etag: string | null = '"0"') {
   const writes: string[] = [];
   const gateway = {
-    fetchTask: async () => ({ sid: 'WT1', workspaceSid: 'WS1', attributes, etag: '"0"' }),
+    fetchTask: async () => ({ sid: 'WT1', workspaceSid: 'WS1', attributes, etag }),
     updateTaskAttributes: async (_ws: string, _task: string, next: string) => {
       writes.push(next);
       return 'updated' as const;
@@ -86,6 +86,12 @@ function taskHolding(attributes: string) {
     writeBackToTask({ gateway, workspaceSid: 'WS1', taskSid: 'WT1', key: 'enrichment', summary, deadline: Deadline.in(1000) });
   return { writeBack, writes };
 }
+
+test('a task read without an ETag is never written: without If-Match, the write could undo what others wrote since', async () => {
+  const task = taskHolding('{"flexInteractionSid":"KD1"}', null);
+  expect(await task.writeBack()).toEqual({ outcome: 'gave_up', key: 'enrichment', taskSid: 'WT1', rounds: 1 });
+  expect(task.writes).toEqual([]);
+});
 
 test('a task whose attributes carry no flexInteractionSid belongs to no known interaction and is never written to', async () => {
   for (const attributes of ['{"crmId":42}', '{"flexInteractionSid":null}', '{"flexInteractionSid":""}', '{}', '']) {
