@@ -59,7 +59,7 @@ async function main(): Promise<number> {
   let emulatorUrl: string;
   let close = async () => undefined as void;
   if (typeof given === 'string') {
-    const verdict = checkApiBaseUrl(given, false);
+    const verdict = checkApiBaseUrl(given, 'never');
     if (!verdict.ok) throw new Error(`--emulator ${verdict.why}.`);
     emulatorUrl = verdict.origin;
   } else {

@@ -61,7 +61,7 @@ function serverlessApiGotPath(): string {
 
 const raw = process.env.DEPLOY_REHEARSAL_URL;
 if (raw) {
-  const verdict = checkApiBaseUrl(raw, false);
+  const verdict = checkApiBaseUrl(raw, 'never');
   if (!verdict.ok) throw new Error(`DEPLOY_REHEARSAL_URL ${verdict.why}.`);
   routeServerlessApiTo(verdict.origin);
 }

@@ -186,6 +186,7 @@ test('--emulator naming another host, even over https, is refused before the dep
   ]);
   expect(remote.code).toBe(1);
   expect(remote.output).toMatch(/npm run deploy:rehearse: --emulator may only name a loopback address/);
+  expect(remote.output).not.toMatch(/TWILIO_API_BASE_URL_ALLOW_REMOTE/);
   expect(remote.output).not.toMatch(/Rehearsing the deploy|Deploy check/);
 }, 60_000);
 

@@ -18,7 +18,11 @@ export function isLoopbackHost(hostname: string): boolean {
   return /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 
-export function checkApiBaseUrl(raw: string, allowRemote: boolean): BaseUrlVerdict {
+/**
+ * `allowRemote` is TWILIO_API_BASE_URL_ALLOW_REMOTE for the functions' setting; a tool that never allows another host
+ * (the deploy rehearsal) passes 'never', and its refusal does not point at a setting that would change nothing.
+ */
+export function checkApiBaseUrl(raw: string, allowRemote: boolean | 'never'): BaseUrlVerdict {
   let url: URL;
   try {
     url = new URL(raw);
@@ -31,10 +35,10 @@ export function checkApiBaseUrl(raw: string, allowRemote: boolean): BaseUrlVerdi
   if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '' || /[?#]$/.test(raw))
     return { ok: false, why: 'must be an origin only (scheme, host and port), such as http://127.0.0.1:4010' };
   const loopback = isLoopbackHost(url.hostname);
-  if (!loopback && !allowRemote)
+  if (!loopback && allowRemote !== true)
     return {
       ok: false,
-      why: 'may only name a loopback address (127.0.0.1, ::1 or localhost) unless TWILIO_API_BASE_URL_ALLOW_REMOTE is true',
+      why: `may only name a loopback address (127.0.0.1, ::1 or localhost)${allowRemote === 'never' ? '' : ' unless TWILIO_API_BASE_URL_ALLOW_REMOTE is true'}`,
     };
   if (!loopback && url.protocol !== 'https:') return { ok: false, why: 'must use https:// for a host other than loopback' };
   return { ok: true, origin: url.origin };
