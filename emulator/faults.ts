@@ -1,8 +1,9 @@
 /**
- * Fault injection for tests and benchmarks: added latency, error rates and
- * hangs per operation, and a cap on requests in flight. Operations are named
- * by their twilio-oai operationId (FetchInteraction, ListInteractionChannel,
- * ...) or `*` for every API route.
+ * Fault injection for tests and benchmarks: added latency, error rates,
+ * hangs and a list page naming a next page elsewhere, per operation, and a
+ * cap on requests in flight. Operations are named by their twilio-oai
+ * operationId (FetchInteraction, ListInteractionChannel, ...) or `*` for
+ * every API route.
  */
 
 export type FaultStatus = 429 | 500 | 503;
@@ -14,6 +15,8 @@ export interface FaultRule {
   jitterMs?: number;
   errors?: Array<{ status: FaultStatus; rate: number }>;
   hangRate?: number;
+  /** A list page names this URL as its `meta.next_page_url`: an answer that sends the helper to another host. */
+  nextPageUrl?: string;
 }
 
 export interface FaultConfig {
@@ -46,6 +49,7 @@ export const faultConfigSchema = {
           latencyMs: { type: 'integer', minimum: 0, maximum: 600000 },
           jitterMs: { type: 'integer', minimum: 0, maximum: 600000 },
           hangRate: { type: 'number', minimum: 0, maximum: 1 },
+          nextPageUrl: { type: 'string', minLength: 1, maxLength: 2000 },
           errors: {
             type: 'array',
             items: {
@@ -95,4 +99,9 @@ export function decide(config: FaultConfig, operationId: string, random: () => n
     }
   }
   return { latencyMs, outcome };
+}
+
+/** The `nextPageUrl` of the first matching rule that has one, else null. */
+export function nextPageUrlFor(config: FaultConfig, operationId: string): string | null {
+  return config.rules.find((rule) => rule.nextPageUrl !== undefined && matches(rule, operationId))?.nextPageUrl ?? null;
 }

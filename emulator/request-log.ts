@@ -10,7 +10,7 @@ export interface LoggedRequest {
   status: number | null;
   durationMs: number | null;
   /** What the emulator did to it: injected faults (faults.ts), or `rate_limit` when Twilio's limits turned it away. */
-  fault: 'latency' | 'hang' | 'error' | 'cap' | 'rate_limit' | null;
+  fault: 'latency' | 'hang' | 'error' | 'cap' | 'next_page' | 'rate_limit' | null;
   /** The Debugger warning Twilio logs for it (45780 for a rate-limited Flex Interactions request), else null. */
   warning: number | null;
 }

@@ -2,7 +2,7 @@ import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { decide, NO_FAULTS, type FaultConfig } from './faults';
+import { decide, nextPageUrlFor, NO_FAULTS, type FaultConfig } from './faults';
 import { installLocalOnly } from './local-only';
 import { RateLimiter, type RateLimits, type Refusal } from './rate-limits';
 import { HOSTS, type Product } from './representations';
@@ -182,7 +182,7 @@ function registerPaths(app: FastifyInstance, operations: ApiRoute[], state: Emul
           const route = operationOf(request)!;
           const apiRequest = requestFor(request);
           checkPathSids(route, apiRequest);
-          return send(reply, route.handle(apiRequest, state.store));
+          return send(reply, withNextPageFault(request, route.handle(apiRequest, state.store), state.faults));
         },
       });
     }
@@ -210,6 +210,16 @@ function registerAdminRoutes(app: FastifyInstance, state: EmulatorState): void {
       handler: async (request, reply) => send(reply, route.handle(requestFor(request), state)),
     });
   }
+}
+
+/** The `nextPageUrl` fault: a list page (an answer with `meta`) names that URL as its next page. */
+function withNextPageFault(request: FastifyRequest, result: ApiResult, faults: FaultConfig): ApiResult {
+  const url = nextPageUrlFor(faults, operationOf(request)!.operationId);
+  const body = result.body as { meta?: unknown } | undefined;
+  if (url === null || typeof body?.meta !== 'object' || body.meta === null) return result;
+  const seen = requestState.get(request);
+  if (seen) seen.fault = 'next_page';
+  return { ...result, body: { ...body, meta: { ...body.meta, next_page_url: url } } };
 }
 
 function requestFor(request: FastifyRequest): ApiRequest {

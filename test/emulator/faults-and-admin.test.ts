@@ -81,6 +81,25 @@ describe('faults over HTTP', () => {
     expect(emulator.requests()).toHaveLength(1);
   });
 
+  test('nextPageUrl: a page of a matching list names that URL as its next page, set over the admin route too; other answers are as they were', async () => {
+    const channels = `/v1/Interactions/${sid}/Channels`;
+    const list = () => rawRequest(emulator.url, 'GET', channels, { auth: auth() });
+    expect((await list()).body.meta.next_page_url).toBeNull();
+    const nextPageUrl = 'https://elsewhere.example/v1/next?PageToken=PT1';
+    expect((await admin('PUT', '/faults', { rules: [{ match: 'ListInteractionChannel', nextPageUrl }] })).status).toBe(200);
+    emulator.clearRequests();
+    const page = await list();
+    expect(page.status).toBe(200);
+    expect(page.body.meta).toMatchObject({ next_page_url: nextPageUrl, key: 'channels' });
+    expect(page.body.channels.length).toBeGreaterThan(0);
+    expect((await fetchInteraction()).status).toBe(200);
+    expect(emulator.requests().map((r) => [r.operationId, r.fault])).toEqual([
+      ['ListInteractionChannel', 'next_page'],
+      ['FetchInteraction', null],
+    ]);
+    expect((await admin('PUT', '/faults', { rules: [{ nextPageUrl: '' }] })).status).toBe(400);
+  });
+
   test('past maxInFlight requests in flight, Twilio 429 (code 20429) at once', async () => {
     emulator.faults = { maxInFlight: 2, rules: [{ match: 'FetchInteraction', hangRate: 1 }] };
     const hanging = [0, 1].map(() => fetchInteraction(AbortSignal.timeout(1000)).catch(() => 'aborted'));

@@ -1,9 +1,11 @@
 import { executionAsyncResource } from 'node:async_hooks';
+import twilio from 'twilio';
 import { ConcurrencyLimit } from '../../src/core/concurrency-limit';
 import { RateLimitCooldown } from '../../src/core/rate-limit-cooldown';
 import { RetryBudget } from '../../src/core/retry-budget';
 import { Deadline } from '../../src/core/deadline';
 import { createLogger } from '../../src/core/logger';
+import { TwilioGateway } from '../../src/core/twilio/twilio-gateway';
 import { UpstreamHttpClient, type Transport } from '../../src/core/twilio/upstream-http-client';
 
 /** The container's http client: each invocation's scope (deadline, count), scoped deadlines, and what it leaves behind. */
@@ -270,5 +272,100 @@ describe('429s and the retry budget', () => {
       expect(sent.length).toBeGreaterThanOrEqual(2);
       expect(sent.length).toBeLessThanOrEqual(3);
     });
+  });
+});
+
+describe("only Twilio's hosts and the base URL are sent anything", () => {
+  const ACCOUNT_SID = 'AC' + '0'.repeat(32);
+  const AUTH_TOKEN = 'authTOKEN-never-off-twilio-000001';
+  const INTERACTION = 'KD' + '1'.repeat(32);
+
+  /** A transport that answers every request with `page` and keeps what it was asked to send. */
+  function recording(page: (uri: string) => unknown) {
+    const sent: Array<{ uri: string; username?: string | undefined }> = [];
+    const transport: Transport = {
+      request: async (options) => {
+        sent.push({ uri: options.uri, username: options.username });
+        return { statusCode: 200, body: JSON.stringify(page(options.uri)), headers: {} } as never;
+      },
+    };
+    return { transport, sent };
+  }
+
+  function setUp(transport: Transport, baseUrl: string | null = null) {
+    const lines: string[] = [];
+    const http = new UpstreamHttpClient(transport, {
+      baseUrl,
+      policy: { maxAttempts: 3, attemptTimeoutMs: 1000, retryBaseMs: 1, retryMaxDelayMs: 2 },
+      limit: new ConcurrencyLimit(4),
+      budget: generousBudget(),
+      cooldown: noHold(),
+    });
+    const invocation = {
+      deadline: Deadline.in(5000),
+      logger: createLogger({ requestId: 't', level: 'debug', secrets: [AUTH_TOKEN], write: (line) => lines.push(line) }),
+      attempts: { count: 0 },
+    };
+    // The helper as the warm container builds it: the project's client as its httpClient.
+    const client = twilio(ACCOUNT_SID, AUTH_TOKEN, { httpClient: { request: (o: never) => http.request(o) } as never, autoRetry: false });
+    const gateway = new TwilioGateway(client, http, ACCOUNT_SID, invocation.attempts);
+    return { http, gateway, lines, invocation, run: <T>(work: () => Promise<T>) => http.within(invocation, work) };
+  }
+
+  const channelsPage = (next: string | null) => ({
+    channels: [{ sid: 'UO' + '2'.repeat(32), type: 'sms', status: 'active', interaction_sid: INTERACTION }],
+    meta: { key: 'channels', page: 0, page_size: 200, next_page_url: next },
+  });
+
+  test('a URL off them is not sent: upstream_error at once, no attempt counted, a warning that names the host and no secret', async () => {
+    const { transport, sent } = recording(() => ({}));
+    const { http, lines, invocation, run } = setUp(transport);
+    const uri = `https://api.twilio.com:${AUTH_TOKEN}@evil.example:8443/v1/next?PageToken=PT50`;
+    await expect(
+      run(() => http.request({ method: 'get', uri, username: ACCOUNT_SID, password: AUTH_TOKEN } as never)),
+    ).rejects.toMatchObject({
+      code: 'upstream_error',
+      status: 502,
+      message: expect.stringMatching(/not on a Twilio host/),
+    });
+    expect(sent).toEqual([]);
+    expect(invocation.attempts.count).toBe(0);
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ level: 'warn', event: 'upstream_host_refused', method: 'GET', host: 'evil.example:8443' }),
+    ]);
+    expect(lines.join('\n')).not.toMatch(/authTOKEN|api\.twilio\.com|PageToken/);
+  });
+
+  test.each([
+    ['another host', 'https://evil.example/v1/Interactions/next'],
+    ["Twilio's name as userinfo", 'https://flex-api.twilio.com@evil.example/v1/next'],
+    ['a lookalike name', 'https://flex-api.twilio.com.evil.example/v1/next'],
+    ['http', 'http://flex-api.twilio.com/v1/next'],
+  ])(
+    'through the helper: a list whose page names its next page on %s reads the first page only, and fails as upstream_error',
+    async (_, next) => {
+      const { transport, sent } = recording(() => channelsPage(next));
+      const { gateway, lines, run } = setUp(transport);
+      await expect(run(() => gateway.listChannels(INTERACTION, 200))).rejects.toMatchObject({ code: 'upstream_error' });
+      expect(sent).toEqual([{ uri: `https://flex-api.twilio.com/v1/Interactions/${INTERACTION}/Channels`, username: ACCOUNT_SID }]);
+      expect(lines.filter((line) => line.includes('upstream_host_refused'))).toHaveLength(1);
+    },
+  );
+
+  test('through the helper: a next page on Twilio, or at the base URL, is followed', async () => {
+    const onTwilio = recording((uri) =>
+      channelsPage(uri.includes('PageToken') ? null : `${uri.split('?')[0]}?PageSize=200&Page=1&PageToken=PT1`),
+    );
+    const remote = setUp(onTwilio.transport);
+    await expect(remote.run(() => remote.gateway.listChannels(INTERACTION, 200))).resolves.toHaveLength(2);
+    expect(onTwilio.sent).toHaveLength(2);
+
+    const base = 'http://127.0.0.1:4010';
+    const atBase = recording((uri) =>
+      channelsPage(uri.startsWith(base) && uri.includes('PageToken') ? null : `${base}/v1/next?PageToken=PT1`),
+    );
+    const local = setUp(atBase.transport, base);
+    await expect(local.run(() => local.gateway.listChannels(INTERACTION, 200))).resolves.toHaveLength(2);
+    expect(atBase.sent.map((r) => r.uri)).toEqual([`${base}/v1/Interactions/${INTERACTION}/Channels`, `${base}/v1/next?PageToken=PT1`]);
   });
 });

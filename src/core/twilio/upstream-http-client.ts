@@ -6,6 +6,7 @@ import { EnrichmentError } from '../errors';
 import type { Logger } from '../logger';
 import { endpointOf, type RateLimitCooldown } from '../rate-limit-cooldown';
 import { retryAfterSeconds, type RetryBudget } from '../retry-budget';
+import { checkUpstreamUrl } from './api-base-url';
 
 type RequestOptions = Parameters<RequestClient['request']>[0];
 type HttpResponse = Awaited<ReturnType<RequestClient['request']>>;
@@ -97,8 +98,11 @@ export function backoffDelay(
  * invocation that sent it (`within`), whose deadline bounds it and whose
  * count it adds to. It retries 5xx and network errors itself (the helper's
  * autoRetry stays off) and waits for a slot in the container's concurrency
- * limit. A 429 holds its endpoint for this container (`RateLimitCooldown`):
- * requests to it meanwhile end at once as `rate_limited` without being sent.
+ * limit. It sends only to Twilio's hosts or the base URL (`checkUpstreamUrl`):
+ * anything else, such as a list's next page on another host, ends at once as
+ * `upstream_error` before any credential leaves. A 429 holds its endpoint for
+ * this container (`RateLimitCooldown`): requests to it meanwhile end at once
+ * as `rate_limited` without being sent.
  * The 429 itself is retried, once the hold is over, only while the container's
  * retry budget holds and that wait fits before the deadline; otherwise it too
  * ends at once as `rate_limited`, telling the caller when to come back.
@@ -142,10 +146,15 @@ export class UpstreamHttpClient {
     const { policy } = this.options;
     const { deadline, logger, attempts, limit: own } = currentScope();
     const limit = own ?? this.options.limit;
-    const target = redirect(options.uri, this.options.baseUrl);
+    const allowed = checkUpstreamUrl(options.uri, this.options.baseUrl);
+    if (!allowed.ok) {
+      logger.warn('upstream_host_refused', { method: options.method.toUpperCase(), host: allowed.host });
+      throw new EnrichmentError('upstream_error', 'A URL that is not on a Twilio host (a next page named elsewhere) was not requested.');
+    }
+    const target = redirect(allowed.uri, this.options.baseUrl);
     const headers = { ...(options.headers ?? {}), ...(target.forwardedHost ? { 'X-Forwarded-Host': target.forwardedHost } : {}) };
-    const what = `${options.method.toUpperCase()} ${new URL(options.uri).pathname}`;
-    const endpoint = endpointOf(options.method, options.uri);
+    const what = `${options.method.toUpperCase()} ${new URL(allowed.uri).pathname}`;
+    const endpoint = endpointOf(options.method, allowed.uri);
     const { budget, cooldown } = this.options;
 
     const held = cooldown.remainingMs(endpoint);
