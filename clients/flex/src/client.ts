@@ -1,6 +1,7 @@
 import { EnrichmentError, errorFromAnswer } from './errors.js';
 import { SCHEMA_VERSION, type EnrichedInteraction } from './generated/enriched-interaction.js';
 import { normalizeInclude, type Include } from './include.js';
+import { isObject, parseJson } from './json.js';
 import { RETRY_DEFAULTS, retryDelayMs, sleep, type RetryOptions } from './retry.js';
 import { SharedRequests } from './shared-requests.js';
 import { attributesOf, readSummary, summaryOf, type TaskEnrichmentSummary } from './task-summary.js';
@@ -67,7 +68,8 @@ export interface EnrichmentClient {
 const DEFAULTS = { cacheTtlMs: 5000, writeBackKey: 'enrichment', taskSummaryMaxAgeMs: 600_000 };
 
 export function createEnrichmentClient(options: EnrichmentClientOptions): EnrichmentClient {
-  const settings = { ...DEFAULTS, ...definedOnly(options) };
+  const { cacheTtlMs, writeBackKey, taskSummaryMaxAgeMs } = options;
+  const settings = { ...DEFAULTS, ...definedOnly({ cacheTtlMs, writeBackKey, taskSummaryMaxAgeMs }) };
   const retry = { ...RETRY_DEFAULTS, ...definedOnly(options.retry ?? {}) };
   checkAtLeast({ ...settings, ...retry }, ['cacheTtlMs', 'taskSummaryMaxAgeMs', 'maxTotalDelayMs', 'baseDelayMs'], 0);
   checkAtLeast(retry, ['maxAttempts'], 1);
@@ -180,20 +182,8 @@ function checkAtLeast<K extends string>(settings: Record<K, number>, names: read
     if (typeof settings[name] !== 'number' || !(settings[name] >= min)) throw new TypeError(`${name} must be a number of at least ${min}.`);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isPayload(value: unknown): value is EnrichedInteraction {
   return isObject(value) && isObject(value.meta) && value.meta.schemaVersion === SCHEMA_VERSION && isObject(value.interaction);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function describe(error: unknown): string {

@@ -1,4 +1,5 @@
 import { SERVER_ERROR_CODES, type ErrorEnvelope } from './generated/enriched-interaction.js';
+import { isObject } from './json.js';
 
 /** The codes the endpoint answers with, from the schema's error envelope. */
 export type ServerErrorCode = ErrorEnvelope['error']['code'];
@@ -45,10 +46,6 @@ export class EnrichmentError extends Error {
 
 function isServerErrorCode(code: unknown): code is ServerErrorCode {
   return (SERVER_ERROR_CODES as readonly unknown[]).includes(code);
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const optional = <T>(value: unknown, type: 'string' | 'number'): T | undefined => (typeof value === type ? (value as T) : undefined);

@@ -1,4 +1,5 @@
 import type { EnrichedInteraction } from './generated/enriched-interaction.js';
+import { isObject, parseJson } from './json.js';
 
 /**
  * What the webhook's write-back puts in a task's attributes (under WEBHOOK_WRITE_BACK_KEY): a few fields of the
@@ -29,20 +30,9 @@ export function summaryOf(payload: EnrichedInteraction): TaskEnrichmentSummary {
 
 type Attributes = Record<string, unknown>;
 
-function isObject(value: unknown): value is Attributes {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A task's attributes as Flex's ITask holds them (an object), or as TaskRouter sends them (JSON text). */
 export function attributesOf(task: { attributes?: unknown }): Attributes {
-  let { attributes } = task;
-  if (typeof attributes === 'string') {
-    try {
-      attributes = JSON.parse(attributes);
-    } catch {
-      return {};
-    }
-  }
+  const attributes = typeof task.attributes === 'string' ? parseJson(task.attributes) : task.attributes;
   return isObject(attributes) ? attributes : {};
 }
 
