@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', '.build/**', 'node_modules/**', 'coverage/**', 'bench/results/**', 'examples/**/*.json'] },
+  { ignores: ['dist/**', 'clients/*/dist/**', '.build/**', 'node_modules/**', 'coverage/**', 'bench/results/**', 'examples/**/*.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

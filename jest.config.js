@@ -4,6 +4,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // The Flex client is an ES module package, whose imports name the .js its .ts becomes (clients/flex).
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   setupFiles: ['<rootDir>/test/support/twilio-runtime-globals.ts'],
   testTimeout: 30000,
   // Integration suites start real servers; two workers suit the 2-core machines.

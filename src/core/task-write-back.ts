@@ -24,7 +24,10 @@ const ROUND_BACKOFF = { retryBaseMs: 10, retryMaxDelayMs: 250 };
 /** A round (a read, then a write) is not started with less time than this left. */
 const MIN_ROUND_MS = 50;
 
-/** Only what stays true for the interaction: no ages, statuses or timestamps, so a repeated event writes nothing. */
+/**
+ * Only what stays true for the interaction: no ages or statuses. `fetchedAt` (when these facts were read from Twilio)
+ * lets a reader judge how old they are; it is left out of the comparison, so a repeated event writes nothing.
+ */
 export function writeBackSummary(payload: EnrichedInteraction): Record<string, unknown> {
   return {
     interactionSid: payload.interaction.sid,
@@ -32,7 +35,13 @@ export function writeBackSummary(payload: EnrichedInteraction): Record<string, u
     customer: payload.customer,
     conversation: { sid: payload.conversation.sid, direction: payload.conversation.direction },
     queueName: payload.task?.queueName ?? null,
+    fetchedAt: payload.meta.fetchedAt,
   };
+}
+
+/** A summary's facts: the summary without its `fetchedAt`, as JSON text. */
+function factsOf(value: unknown): string {
+  return JSON.stringify(isJsonObject(value) ? { ...value, fetchedAt: undefined } : value);
 }
 
 /** jsonc-parser edits JSON text in place. Required on the first write-back, not when a bundle loads. */
@@ -62,8 +71,8 @@ export function mergeSummary(attributes: string | null, key: string, summary: Re
 
   const written = JSON.stringify(summary);
   const ours = members.filter((member) => member.key === key).map((member) => member.value);
-  const valueOf = (node: JsonText.Node) => JSON.stringify(JSON.parse(text.slice(node.offset, node.offset + node.length)));
-  if (ours.length > 0 && ours.every((node) => valueOf(node) === written)) return { attributes: text, changed: false };
+  const factsAt = (node: JsonText.Node) => factsOf(JSON.parse(text.slice(node.offset, node.offset + node.length)));
+  if (ours.length > 0 && ours.every((node) => factsAt(node) === factsOf(summary))) return { attributes: text, changed: false };
   // The key repeated: the summary goes into every occurrence, so first-wins and last-wins readers see the same one.
   const edits =
     ours.length > 0

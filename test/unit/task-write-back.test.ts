@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { Deadline } from '../../src/core/deadline';
-import { writeBackToTask } from '../../src/core/task-write-back';
+import type { EnrichedInteraction } from '../../src/core/payload';
+import { writeBackSummary, writeBackToTask } from '../../src/core/task-write-back';
 import type { TaskResource, TwilioGateway } from '../../src/core/twilio/twilio-gateway';
 
 /** A task that someone else rewrites before every write of ours (or not at all). */
@@ -73,7 +74,7 @@ test('a task whose flexInteractionSid names another interaction is never written
 });
 
 /** A task that stores its attributes as text and records every text written to it. */
-function taskHolding(attributes: string, etag: string | null = '"0"') {
+function taskHolding(attributes: string, { written = summary, etag = '"0"' as string | null } = {}) {
   const writes: string[] = [];
   const gateway = {
     fetchTask: async () => ({ sid: 'WT1', workspaceSid: 'WS1', attributes, etag }),
@@ -83,12 +84,12 @@ function taskHolding(attributes: string, etag: string | null = '"0"') {
     },
   } as unknown as TwilioGateway;
   const writeBack = () =>
-    writeBackToTask({ gateway, workspaceSid: 'WS1', taskSid: 'WT1', key: 'enrichment', summary, deadline: Deadline.in(1000) });
+    writeBackToTask({ gateway, workspaceSid: 'WS1', taskSid: 'WT1', key: 'enrichment', summary: written, deadline: Deadline.in(1000) });
   return { writeBack, writes };
 }
 
 test('a task read without an ETag is never written: without If-Match, the write could undo what others wrote since', async () => {
-  const task = taskHolding('{"flexInteractionSid":"KD1"}', null);
+  const task = taskHolding('{"flexInteractionSid":"KD1"}', { etag: null });
   expect(await task.writeBack()).toEqual({ outcome: 'gave_up', key: 'enrichment', taskSid: 'WT1', rounds: 1 });
   expect(task.writes).toEqual([]);
 });
@@ -124,6 +125,36 @@ test('attributes that are JSON only to a lenient parser (comments, trailing comm
     expect((await task.writeBack()).outcome).toBe('attributes_not_json');
     expect(task.writes).toEqual([]);
   }
+});
+
+describe('the summary says when its facts were read, and that time alone is no change', () => {
+  const readAt = (fetchedAt: string) => ({ interactionSid: 'KD1', channel: { type: 'sms' }, fetchedAt });
+
+  test("the summary carries the payload's meta.fetchedAt, for readers to judge its age", () => {
+    const payload = {
+      interaction: { sid: 'KD1' },
+      channel: { sid: null, type: 'sms' },
+      customer: { name: 'Priya' },
+      conversation: { sid: 'CH1', direction: 'inbound', initiatedBy: 'customer' },
+      task: { queueName: 'Billing' },
+      meta: { fetchedAt: '2026-11-25T09:42:05.274Z' },
+    } as unknown as EnrichedInteraction;
+    expect(writeBackSummary(payload)).toMatchObject({ interactionSid: 'KD1', queueName: 'Billing', fetchedAt: '2026-11-25T09:42:05.274Z' });
+  });
+
+  test('the same facts read later are not written again: the first fetchedAt stays', async () => {
+    const there = JSON.stringify(readAt('2026-11-25T09:00:00.000Z'));
+    const task = taskHolding(`{"flexInteractionSid":"KD1","enrichment":${there}}`, { written: readAt('2026-11-25T09:05:00.000Z') });
+    expect((await task.writeBack()).outcome).toBe('unchanged');
+    expect(task.writes).toEqual([]);
+  });
+
+  test('other facts are written, with the time they were read', async () => {
+    const there = JSON.stringify({ ...readAt('2026-11-25T09:00:00.000Z'), channel: { type: 'email' } });
+    const task = taskHolding(`{"flexInteractionSid":"KD1","enrichment":${there}}`, { written: readAt('2026-11-25T09:05:00.000Z') });
+    expect((await task.writeBack()).outcome).toBe('written');
+    expect(JSON.parse(task.writes[0]!).enrichment).toEqual(readAt('2026-11-25T09:05:00.000Z'));
+  });
 });
 
 describe('the text outside the write-back key is kept byte for byte', () => {
