@@ -262,6 +262,8 @@ describe('/interaction (Flex plugins: the Flex token is checked with Twilio IAM 
     const answer = await call('POST', '/interaction', { json: { Token: token, InteractionSid: sms }, headers: flexOrigin });
     expectPayload(answer);
     expect(answer.headers.get('access-control-allow-origin')).toBe('https://flex.twilio.com');
+    // A plugin's script reads the request id and, on a 429, when to try again.
+    expect(answer.headers.get('access-control-expose-headers')).toBe('X-Request-Id, Retry-After');
     expect(emulator.requests().map((r) => r.operationId)).toEqual(['ValidateToken', 'FetchInteraction']);
   });
 

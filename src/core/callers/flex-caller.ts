@@ -69,7 +69,7 @@ export function corsHeaders(requestHeaders: RequestHeaders, config: Config | und
   if (!origin || !listed) return { Vary: 'Origin' };
   return {
     'Access-Control-Allow-Origin': origin,
-    'Access-Control-Expose-Headers': 'X-Request-Id',
+    'Access-Control-Expose-Headers': 'X-Request-Id, Retry-After',
     'Access-Control-Allow-Methods': 'POST, OPTIONS',
     'Access-Control-Allow-Headers': 'Content-Type',
     'Access-Control-Max-Age': '600',
