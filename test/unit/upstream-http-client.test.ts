@@ -255,6 +255,41 @@ describe('429s and the retry budget', () => {
       expect(sent).toEqual([429, 200]);
     });
 
+    test('requests queued for a slot when the 429 comes back are held too, not sent', async () => {
+      // One slot: the first request is in flight, nine more passed the first check and wait for its slot.
+      let answerFirst!: (statusCode: number) => void;
+      let sent = 0;
+      const transport: Transport = {
+        request: () => {
+          sent += 1;
+          if (sent > 1) return Promise.resolve(ok as never);
+          return new Promise((resolve) => {
+            answerFirst = (statusCode) => resolve({ statusCode, body: '{}', headers: {} } as never);
+          });
+        },
+      };
+      const http = new UpstreamHttpClient(transport, {
+        baseUrl: null,
+        policy: { maxAttempts: 1, attemptTimeoutMs: 1000, retryBaseMs: 1, retryMaxDelayMs: 2 },
+        limit: new ConcurrencyLimit(1),
+        budget: spent(),
+        cooldown: new RateLimitCooldown({ defaultMs: 1000 }),
+      });
+      const answers = Array.from({ length: 10 }, () =>
+        http
+          .within(scope(), () => http.request(one))
+          .then(
+            (response) => response.statusCode,
+            (error: { code: string }) => error.code,
+          ),
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(sent).toBe(1);
+      answerFirst(429);
+      expect(await Promise.all(answers)).toEqual(Array.from({ length: 10 }, () => 'rate_limited'));
+      expect(sent).toBe(1);
+    });
+
     test('under a storm of 429s, one attempt per hold is sent, whatever the number of requests', async () => {
       const { transport, sent } = answering([429]);
       let clock = 0;
