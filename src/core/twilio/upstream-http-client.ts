@@ -157,32 +157,37 @@ export class UpstreamHttpClient {
     const endpoint = endpointOf(options.method, allowed.uri);
     const { budget, cooldown } = this.options;
 
-    const held = cooldown.remainingMs(endpoint);
-    if (held > 0) {
+    const refuseWhileHeld = () => {
+      const held = cooldown.remainingMs(endpoint);
+      if (held <= 0) return;
       logger.debug('upstream_held', { request: what, heldMs: held });
       throw rateLimited(what, Math.ceil(held / 1000));
-    }
+    };
+
+    refuseWhileHeld();
     budget.earn();
     for (let attempt = 1; ; attempt += 1) {
       let retryReason: string;
       let delayMs = backoffDelay(attempt, policy, this.options.random);
+      let retryAfter: number | null = null;
       try {
         const response = await limit.run(deadline, what, async () => {
           // Checked again once the slot is ours: a 429 answered while this request queued holds it too, so a queue
           // of requests that passed the first check is not sent into a limit that is already refusing.
-          const stillHeld = cooldown.remainingMs(endpoint);
-          if (stillHeld > 0) throw rateLimited(what, Math.ceil(stillHeld / 1000));
+          refuseWhileHeld();
           // Measured once the slot is ours: time spent queueing is not the attempt's to spend.
           const timeout = Math.min(policy.attemptTimeoutMs, deadline.remaining());
           if (timeout < MIN_ATTEMPT_MS) throw deadline.exceeded(what);
           attempts.count += 1;
           const sent = await deadline.race(this.transport.request({ ...options, uri: target.uri, headers, timeout }), what);
           // The hold starts before the slot is freed, so the request that takes the slot next already sees it.
-          if (sent.statusCode === 429) cooldown.rateLimited(endpoint, retryAfterSeconds(headerOf(sent.headers, 'retry-after')));
+          if (sent.statusCode === 429) {
+            retryAfter = retryAfterSeconds(headerOf(sent.headers, 'retry-after'));
+            cooldown.rateLimited(endpoint, retryAfter);
+          }
           return sent;
         });
         if (response.statusCode === 429) {
-          const retryAfter = retryAfterSeconds(headerOf(response.headers, 'retry-after'));
           delayMs = Math.max(delayMs, cooldown.remainingMs(endpoint));
           const fits = attempt < policy.maxAttempts && delayMs + MIN_ATTEMPT_MS < deadline.remaining();
           if (!fits || !budget.spend()) throw rateLimited(what, retryAfter ?? Math.ceil(delayMs / 1000));
