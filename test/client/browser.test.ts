@@ -11,10 +11,10 @@ import type {} from './browser-page'; // window.flexClientPage
 
 /**
  * The Flex client in a real browser: browser-page.ts bundled by esbuild, on an origin of its own (so every call is a
- * CORS request, preflight included), in headless Chromium, against `npm start`. The page's network events count the
- * POSTs to /interaction; the emulator's request log counts what reached Twilio. The Service keeps no enrichment
- * (CACHE_TTL_MS=0), so each POST that gets through fetches the interaction again, and each case mints its own tokens,
- * so that the Service's memory of validated tokens cannot hide an IAM call.
+ * CORS request that the Service must allow), in headless Chromium, against `npm start`. The page's network events
+ * count the POSTs to /interaction; the emulator's request log counts what reached Twilio. The Service keeps no
+ * enrichment (CACHE_TTL_MS=0), so each POST that gets through fetches the interaction again, and each case mints its
+ * own tokens, so that the Service's memory of validated tokens cannot hide an IAM call.
  */
 
 const SID = 'KD0b991f2d3727d40d5cc59aeb35491eb4';
