@@ -4,42 +4,20 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import type { FaultConfig } from '../emulator/faults';
-import type { RateLimits } from '../emulator/rate-limits';
-import type { LoggedRequest } from '../emulator/request-log';
 import type { SeededInteraction } from '../emulator/seed';
 import { DEFAULT_AUTH_TOKEN } from '../emulator/server';
-import { countByOperation } from './emulator';
+import { emulatorAdmin, type EmulatorAdmin } from './emulator-admin';
 import { freePort } from './ports';
 
 const ROOT = path.resolve(__dirname, '..');
 
 /** The emulator in its own process, with its admin routes as methods. */
-export interface EmulatorProcess {
+export interface EmulatorProcess extends Omit<EmulatorAdmin, 'seeded'> {
   url: string;
   pid: number;
   accountSid: string;
   authToken: string;
   seeded: SeededInteraction[];
-  setFaults(config: FaultConfig): Promise<void>;
-  /** Rate limits from now on (TWILIO_RATE_LIMITS for Twilio's); null turns them off. */
-  setRateLimits(limits: RateLimits | null): Promise<void>;
-  /** Sequence number of the last logged API request: count from here. */
-  lastSeq(): Promise<number>;
-  /** API requests logged after `seq`, counted by operationId (FetchInteraction, ValidateToken, ...). */
-  countSince(seq: number): Promise<Record<string, number>>;
-  /** API requests logged after `seq`, as logged. */
-  requestsSince(seq: number): Promise<LoggedRequest[]>;
-  /** API requests being answered now. */
-  inFlight(): Promise<number>;
-  mintFlexToken(): Promise<string>;
-  /**
-   * Empties the request log (sequence numbers go on). Done before each load
-   * run, so that every run finds the emulator in the same state.
-   */
-  clearLog(): Promise<void>;
-  /** A fresh store from the seed file, no faults, an empty request log: the emulator as it started. */
-  reset(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -72,42 +50,17 @@ export async function startEmulatorProcess(options: EmulatorProcessOptions = {})
   child.stdout.resume();
   child.stderr.resume();
 
-  const admin = async (method: string, route: string, body?: unknown) => {
-    const response = await fetch(`${url}/__emulator/${route}`, {
-      method,
-      ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
-    });
-    if (!response.ok) throw new Error(`emulator ${method} ${route}: HTTP ${response.status}`);
-    return response.status === 204 ? undefined : ((await response.json()) as any);
-  };
-  const requestsSince = async (seq: number) => ((await admin('GET', `requests?since=${seq}`)) as { requests: LoggedRequest[] }).requests;
   const accountSid = /account SID \/ auth token\s+(AC[0-9a-f]{32})/.exec(output)?.[1];
   if (!accountSid) throw new Error(`the emulator printed no account SID: ${output}`);
-  const { interactions } = await admin('GET', 'interactions');
+  const admin = emulatorAdmin(url);
 
   return {
+    ...admin,
     url,
     pid: child.pid!,
     accountSid,
     authToken: DEFAULT_AUTH_TOKEN,
-    seeded: interactions,
-    setFaults: async (config) => {
-      await admin('PUT', 'faults', config);
-    },
-    setRateLimits: async (limits) => {
-      await (limits ? admin('PUT', 'rate-limits', limits) : admin('DELETE', 'rate-limits'));
-    },
-    lastSeq: async () => (await admin('GET', `requests?since=${Number.MAX_SAFE_INTEGER}`)).lastSeq,
-    countSince: async (seq) => countByOperation(await requestsSince(seq)),
-    requestsSince,
-    inFlight: async () => (await admin('GET', 'health')).inFlight,
-    mintFlexToken: async () => (await admin('POST', 'flex-tokens', {})).token,
-    clearLog: async () => {
-      await admin('DELETE', 'requests');
-    },
-    reset: async () => {
-      await admin('POST', 'reset');
-    },
+    seeded: await admin.seeded(),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

@@ -21,6 +21,8 @@ import { checkSignature, signatureFor } from './signatures';
 export const BODY_LIMIT_BYTES = 6 * 1024 * 1024;
 /** Where the local console has its requests to protected Functions signed; it exists only here. */
 export const SIGNATURE_ROUTE = '/__local/signature';
+/** Where the local console reads how npm start was started; answered here, from memory, so that two npm starts never share it. */
+export const CONSOLE_CONFIG_ROUTE = '/console/config.json';
 
 export interface FrontDoorOptions {
   /** The address to listen on: 127.0.0.1 unless npm start is asked for another (--host). */
@@ -34,6 +36,8 @@ export interface FrontDoorOptions {
   checkSignatures: boolean;
   /** What the built folder serves, as `servedPaths` reads it. */
   paths: ServedPaths;
+  /** What the local console reads at CONSOLE_CONFIG_ROUTE: the emulator's URL, or null against Twilio itself. */
+  consoleConfig: { emulatorUrl: string | null };
   log?: (line: string) => void;
 }
 
@@ -299,6 +303,11 @@ export function startFrontDoor(options: FrontDoorOptions): Promise<FrontDoor> {
         message:
           'A GET must not carry a body: Twilio Functions answer one with 403 Forbidden. Send the parameters in the query, or POST them.',
       });
+    if (request.method === 'GET' && path === CONSOLE_CONFIG_ROUTE) {
+      response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      response.end(JSON.stringify(options.consoleConfig));
+      return;
+    }
     if (request.method === 'OPTIONS' && options.paths.all.has(path)) {
       response.writeHead(204, PREFLIGHT_HEADERS).end();
       return;

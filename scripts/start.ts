@@ -8,7 +8,7 @@
 // Only Node.js's own modules are imported here: the checks that Node.js is recent enough and that `npm ci` has run
 // come before anything from node_modules is loaded (the front door, through loadFrontDoor).
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,8 +23,6 @@ const DEFAULT_HOST = '127.0.0.1';
 const LOOPBACK_PRELOAD = path.join(root, 'local/listen-on-loopback.cjs');
 /** The emulator's own default (emulator/server.ts). */
 const DEFAULT_EMULATOR_PORT = 4010;
-/** Where the console page reads how it was started (served as /console/config.json, protected like the page). */
-const CONSOLE_CONFIG = path.join(root, 'dist/assets/console/config.protected.json');
 const STARTUP_TIMEOUT_MS = 60_000;
 /** The banner's Flex token lasts a day, the longest the emulator mints (MAX_FLEX_TOKEN_TTL_SECONDS, emulator/store.ts). */
 const BANNER_TOKEN_TTL_SECONDS = 86_400;
@@ -367,11 +365,6 @@ function writeFunctionsEnv(settings: Record<string, string | undefined>): string
   return file;
 }
 
-function writeConsoleConfig(config: { emulatorUrl: string | null }): void {
-  mkdirSync(path.dirname(CONSOLE_CONFIG), { recursive: true });
-  writeFileSync(CONSOLE_CONFIG, `${JSON.stringify(config, null, 2)}\n`);
-}
-
 async function startFunctions(port: number, envFile: string): Promise<{ record: ChildRecord; port: number }> {
   const started = Date.now();
   step(`Starting the functions with twilio-run on 127.0.0.1:${port} (loopback only, behind the front door)`);
@@ -396,9 +389,16 @@ function loadFrontDoor(): typeof FrontDoorModule {
 
 async function startFrontDoor(
   door: typeof FrontDoorModule,
-  options: { host: string; port: number; functionsPort: number; authToken: string; checkSignatures: boolean },
+  options: {
+    host: string;
+    port: number;
+    functionsPort: number;
+    authToken: string;
+    checkSignatures: boolean;
+    consoleConfig: { emulatorUrl: string | null };
+  },
 ): Promise<void> {
-  const { host, port, functionsPort, authToken, checkSignatures } = options;
+  const { host, port, functionsPort, authToken, checkSignatures, consoleConfig } = options;
   const started = Date.now();
   const paths = await door.servedPaths(root, 'dist/functions', 'dist/assets');
   step(
@@ -415,6 +415,7 @@ async function startFrontDoor(
       authToken,
       checkSignatures,
       paths,
+      consoleConfig,
       log: (line) => console.log(`[front door] ${line}`),
     });
   } catch (error) {
@@ -551,7 +552,6 @@ async function main(): Promise<void> {
     const { accountSid, authToken } = emulator.credentials;
     envFile = writeFunctionsEnv({ ...settings, ACCOUNT_SID: accountSid, AUTH_TOKEN: authToken, TWILIO_API_BASE_URL: emulator.url });
   }
-  writeConsoleConfig({ emulatorUrl: emulator?.url ?? null });
   const starting = startFunctions(await freeLoopbackPort(), envFile);
   starting.catch(() => {}); // awaited below; a failure to load the front door comes first
   // Loaded while twilio-run starts in its own process: the twilio helper takes a while to load.
@@ -560,7 +560,8 @@ async function main(): Promise<void> {
   // Against Twilio, AUTH_TOKEN is in the settings: that is what made this run go to Twilio.
   const authToken = emulator ? emulator.credentials.authToken : settings.AUTH_TOKEN!;
   const { host, checkSignatures, functionsPort: port } = options;
-  await startFrontDoor(door, { host, port, functionsPort: functions.port, authToken, checkSignatures });
+  const consoleConfig = { emulatorUrl: emulator?.url ?? null };
+  await startFrontDoor(door, { host, port, functionsPort: functions.port, authToken, checkSignatures, consoleConfig });
 
   banner({
     url: `http://localhost:${port}`,

@@ -4,7 +4,10 @@ import path from 'node:path';
 import ts from 'typescript';
 import { readSeedFile, seededInteractions } from '../../emulator/seed';
 import schema from '../../schema/enriched-interaction.schema.json';
+import type { EnrichedInteraction, TaskLike } from '@flex-interaction-enrichment/flex-client';
+import { summaryOf } from '../../clients/flex/src/task-summary';
 import * as plugin from '../../examples/flex-plugin/enriched-interaction';
+import { payload } from '../client/fake-endpoint';
 import { assertMatchesSchema } from '../support/schema';
 
 /**
@@ -187,89 +190,140 @@ describe('examples/studio-flow.json', () => {
 });
 
 describe('examples/flex-plugin/enriched-interaction.ts', () => {
-  const source = ts.createSourceFile('enriched-interaction.ts', read('flex-plugin/enriched-interaction.ts'), ts.ScriptTarget.ES2022, true);
+  const SNIPPET = path.join(EXAMPLES, 'flex-plugin/enriched-interaction.ts');
+  const GENERATED = path.resolve(__dirname, '../../clients/flex/src/generated/enriched-interaction.ts');
 
-  /** Every property path an interface declares, with whether it is optional (`?`). */
-  function declaredFields(interfaceName: string): Array<{ reference: string; optional: boolean }> {
-    const declaration = source.statements.find(
-      (statement): statement is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(statement) && statement.name.text === interfaceName,
-    );
-    if (!declaration) throw new Error(`the example declares no interface ${interfaceName}`);
-    const fields: Array<{ reference: string; optional: boolean }> = [];
-    const visitType = (type: ts.TypeNode, prefix: string) => {
-      if (ts.isTypeLiteralNode(type)) visitMembers(type.members, prefix);
-      else if (ts.isUnionTypeNode(type)) type.types.forEach((member) => visitType(member, prefix));
-      else if (ts.isArrayTypeNode(type)) visitType(type.elementType, `${prefix}[]`);
-      else if (ts.isTypeReferenceNode(type) && type.typeName.getText() === 'Array') visitType(type.typeArguments![0]!, `${prefix}[]`);
-    };
-    const visitMembers = (members: ts.NodeArray<ts.TypeElement>, prefix: string) => {
-      for (const member of members) {
-        if (!ts.isPropertySignature(member) || !member.type) continue;
-        const reference = `${prefix}${prefix ? '.' : ''}${member.name.getText()}`;
-        fields.push({ reference, optional: member.questionToken !== undefined });
-        visitType(member.type, reference);
+  /**
+   * Every field of the answer the snippet reads, found by the type checker: each property access or destructured
+   * property whose declaration is in the client's generated types, as a path from the interface that declares it
+   * (`ChannelSummary: invites[].queueName`).
+   */
+  function fieldsRead(): Array<{ root: string; reference: string }> {
+    const { options } = ts.getParsedCommandLineOfConfigFile(
+      path.resolve(__dirname, '../../tsconfig.json'),
+      {},
+      ts.sys as unknown as ts.ParseConfigFileHost,
+    )!;
+    const program = ts.createProgram([SNIPPET], options);
+    const checker = program.getTypeChecker();
+    const fields = new Map<string, { root: string; reference: string }>();
+    const record = (symbol: ts.Symbol | undefined) => {
+      for (const declaration of symbol?.declarations ?? []) {
+        if (path.resolve(declaration.getSourceFile().fileName) !== GENERATED) continue;
+        const segments: string[] = [];
+        let node: ts.Node = declaration;
+        for (; !ts.isInterfaceDeclaration(node); node = node.parent) {
+          if (ts.isPropertySignature(node)) segments.unshift(node.name.getText());
+          else if (ts.isArrayTypeNode(node)) segments.unshift('[]');
+        }
+        const field = { root: node.name.text, reference: segments.join('.').replace(/\.\[\]/g, '[]') };
+        fields.set(`${field.root}: ${field.reference}`, field);
       }
     };
-    visitMembers(declaration.members, '');
-    return fields;
+    const visit = (node: ts.Node) => {
+      if (ts.isPropertyAccessExpression(node)) record(checker.getSymbolAtLocation(node.name));
+      if (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent)) {
+        const name = (node.propertyName ?? node.name).getText();
+        record(checker.getTypeAtLocation(node.parent).getProperty(name));
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(program.getSourceFile(SNIPPET)!);
+    return [...fields.values()];
   }
 
-  test.each([
-    ['EnrichedInteraction', 'payload'],
-    ['EnrichmentErrorBody', 'error'],
-  ] as const)(
-    'every field of its %s interface exists in the %s schema, and what it does not mark optional is required there',
-    (name, kind) => {
-      const fields = declaredFields(name);
-      expectKnown(
-        fields.map((field) => field.reference),
-        [kind],
-      );
-      const notAlwaysThere = fields.filter((field) => !field.optional && !resolve(ANSWERS[kind], segmentsOf(field.reference))!.required);
-      expect(notAlwaysThere).toEqual([]);
-    },
-  );
+  /** The schema node an interface of the generated types was made from. */
+  const schemaOf = (root: string): SchemaNode | undefined =>
+    root === 'EnrichedInteraction'
+      ? ANSWERS.payload
+      : root === 'ErrorEnvelope'
+        ? ANSWERS.error
+        : DEFS[root[0]!.toLowerCase() + root.slice(1)];
 
-  test('reads the agent token from the Flex session and posts it as Token with InteractionSid to /interaction', () => {
-    const code = source.getFullText();
-    expect(code).toContain('manager.store.getState().flex.session.ssoTokenPayload?.token');
-    expect(code).toMatch(/JSON\.stringify\(\{ Token: [^,]+, InteractionSid: interactionSid, include, \.\.\.transfer \}\)/);
-    expect(new URL(/const ENRICHMENT_URL = '([^']+)'/.exec(code)![1]!).pathname).toBe('/interaction');
+  test('every field of the answer it reads, found by the type checker, exists in the schema', () => {
+    const fields = fieldsRead();
+    expect(fields.map(({ root, reference }) => `${root}: ${reference}`)).toEqual(
+      expect.arrayContaining([
+        'EnrichedInteraction: customer.name',
+        'EnrichedInteraction: transfer',
+        'ChannelSummary: invites[].queueName',
+      ]),
+    );
+    const unknown = fields.filter(({ root, reference }) => !schemaOf(root) || !resolve(schemaOf(root)!, segmentsOf(reference)));
+    expect(unknown).toEqual([]);
   });
 
-  test('asks for participants and invites unless told, and sends a TransferSid only when given one', async () => {
-    const posted: unknown[] = [];
-    const fetchSpy = jest.spyOn(globalThis, 'fetch').mockImplementation(async (_url, init) => {
-      posted.push(JSON.parse(String(init?.body)));
-      return new Response(JSON.stringify({ customer: { name: 'Omar Haddad' } }));
+  /** The snippet wired to a fake Flex: what it posts (fetch stubbed) and renders when an agent accepts `task`. */
+  async function accept(task: { attributes: Record<string, unknown> }, answer: EnrichedInteraction) {
+    const posted: Array<{ url: string; body: unknown }> = [];
+    const rendered: string[] = [];
+    const fetchSpy = jest.spyOn(globalThis, 'fetch').mockImplementation(async (url, init) => {
+      posted.push({ url: String(url), body: JSON.parse(String(init?.body)) });
+      return new Response(JSON.stringify(answer), { status: 200, headers: { 'Content-Type': 'application/json' } });
     });
+    let onAccept: ((payload: { task: TaskLike }) => unknown) | undefined;
+    const flex = { Actions: { addListener: (_event: string, listener: typeof onAccept) => (onAccept = listener) } };
+    const manager = { store: { getState: () => ({ flex: { session: { ssoTokenPayload: { token: 'flex-token' } } } }) } };
     try {
-      const manager = { store: { getState: () => ({ flex: { session: { ssoTokenPayload: { token: 'flex-token' } } } }) } };
-      await plugin.fetchEnrichedInteraction(manager, INTERACTION_SID);
-      await plugin.fetchEnrichedInteraction(manager, INTERACTION_SID, 'all', TRANSFER_SID);
+      plugin.showEnrichmentOnAccept(flex, manager, (line) => rendered.push(line));
+      await onAccept!({ task });
     } finally {
       fetchSpy.mockRestore();
     }
+    return { posted, rendered };
+  }
+
+  /** ENRICHMENT_URL's /interaction, its host lower-cased as a URL has it. */
+  const URL_SENT = 'https://your-service-1234.twil.io/interaction';
+  const invite = (queueName: string, assignmentStatus: string) => ({
+    ...{ sid: null, taskSid: null, queueSid: null, workflowSid: null, workflowName: null },
+    ...{ queueName, assignmentStatus },
+  });
+  const channel = () => ({
+    sid: 'UO5a1c2c9c3b0e4f7d8e9f0a1b2c3d4e5f',
+    type: 'chat',
+    status: 'active',
+    errorCode: null,
+    errorMessage: null,
+  });
+  const TRANSFER = {
+    ...{ sid: TRANSFER_SID, channelSid: null, type: 'warm', status: 'active', fromParticipantSid: null, to: null },
+    ...{ noteSid: null, summarySid: null, dateCreated: null, dateUpdated: null },
+  };
+  const withInvites = (): EnrichedInteraction => ({
+    ...payload(INTERACTION_SID),
+    channels: [{ ...channel(), invites: [invite('Card Services', 'completed'), invite('Fraud Prevention', 'pending')] }],
+  });
+
+  test('on an accepted task without a written summary, posts the agent token for the interaction, then for its invites', async () => {
+    const { posted, rendered } = await accept({ attributes: { flexInteractionSid: INTERACTION_SID } }, withInvites());
     expect(posted).toEqual([
-      { Token: 'flex-token', InteractionSid: INTERACTION_SID, include: 'participants,invites' },
-      { Token: 'flex-token', InteractionSid: INTERACTION_SID, include: 'all', TransferSid: TRANSFER_SID },
+      { url: URL_SENT, body: { Token: 'flex-token', InteractionSid: INTERACTION_SID, include: '' } },
+      { url: URL_SENT, body: { Token: 'flex-token', InteractionSid: INTERACTION_SID, include: 'channels,invites' } },
     ]);
+    expect(rendered).toEqual(['Priya Raman on sms', 'Waiting in Fraud Prevention']);
+  });
+
+  test("with the webhook's fresh summary in the task, renders it without asking, and asks only for the invites", async () => {
+    const answer = withInvites();
+    const enrichment = {
+      ...summaryOf(answer),
+      customer: { ...answer.customer, name: 'Omar Haddad' },
+      channel: { sid: null, type: 'whatsapp' },
+    };
+    const { posted, rendered } = await accept({ attributes: { flexInteractionSid: INTERACTION_SID, enrichment } }, answer);
+    expect(posted.map(({ body }) => body)).toEqual([{ Token: 'flex-token', InteractionSid: INTERACTION_SID, include: 'channels,invites' }]);
+    expect(rendered).toEqual(['Omar Haddad on whatsapp', 'Waiting in Fraud Prevention']);
   });
 
   test('its handover badge names an active transfer, else the queues where an invite waits, else nothing', () => {
-    const enriched = (parts: Partial<plugin.EnrichedInteraction>) => ({ channels: null, ...parts }) as plugin.EnrichedInteraction;
-    const invite = (queueName: string, assignmentStatus: string) => ({ taskSid: null, queueName, assignmentStatus });
-    const channels = [
-      { type: 'chat', status: 'active', invites: [invite('Card Services', 'completed'), invite('Fraud Prevention', 'pending')] },
-    ];
-    expect(plugin.handoverBadge(enriched({ channels }))).toBe('Waiting in Fraud Prevention');
-    const transfer = { type: 'warm', status: 'active', to: null };
-    expect(plugin.handoverBadge(enriched({ channels, transfer }))).toBe('Transfer in progress (warm)');
-    expect(plugin.handoverBadge(enriched({ channels, transfer: { ...transfer, status: 'completed' } }))).toBe(
-      'Waiting in Fraud Prevention',
-    );
-    expect(plugin.handoverBadge(enriched({ channels: [{ ...channels[0]!, invites: [invite('Card Services', 'assigned')] }] }))).toBeNull();
-    expect(plugin.handoverBadge(enriched({ transfer: null }))).toBeNull();
+    const answer = withInvites();
+    expect(plugin.handoverBadge(answer)).toBe('Waiting in Fraud Prevention');
+    const transfer = { ...TRANSFER, status: 'active' };
+    expect(plugin.handoverBadge({ ...answer, transfer })).toBe('Transfer in progress (warm)');
+    expect(plugin.handoverBadge({ ...answer, transfer: { ...transfer, status: 'completed' } })).toBe('Waiting in Fraud Prevention');
+    expect(plugin.handoverBadge({ ...answer, channels: [{ ...channel(), invites: [invite('Card Services', 'assigned')] }] })).toBeNull();
+    expect(plugin.handoverBadge({ ...answer, channels: null, transfer: null })).toBeNull();
   });
 });
 

@@ -43,6 +43,7 @@ beforeAll(async () => {
     authToken: AUTH_TOKEN,
     checkSignatures: true,
     paths: { all: new Set(['/interaction', '/studio/interaction']), protectedFunctions: new Set(['/studio/interaction']) },
+    consoleConfig: { emulatorUrl: 'http://127.0.0.1:4010' },
     log: (line) => logLines.push(line),
   });
 });
@@ -132,6 +133,16 @@ describe("what Twilio's gateway answers before a Function runs", () => {
       expect(forwarded).toEqual([]);
     },
   );
+
+  test("the console's config.json is answered from memory: no file that another npm start could rewrite", async () => {
+    const answer = await send('GET', '/console/config.json');
+    expect([answer.status, answer.headers['cache-control'], answer.body]).toEqual([
+      200,
+      'no-store',
+      { emulatorUrl: 'http://127.0.0.1:4010' },
+    ]);
+    expect(forwarded).toEqual([]);
+  });
 
   test('a GET without a body, and a POST with one, go through to the public /interaction', async () => {
     expect((await send('GET', `/interaction?InteractionSid=${SID}`)).status).toBe(200);

@@ -400,7 +400,7 @@ describe('npm start on the emulator', () => {
       await page.fill('#transfer-sid', '');
     });
 
-    test('without the config.json npm start writes (as on a deployed Service), it does nothing', async () => {
+    test('without the config.json npm start answers (as on a deployed Service), it does nothing', async () => {
       const bare = await browser.newPage();
       try {
         await bare.route('**/console/config.json', (route) => route.fulfill({ status: 404, body: 'Not found' }));

@@ -1,6 +1,6 @@
 /**
  * The local console: pick an interaction, call an endpoint the way its real caller does, and read the
- * answer as a card next to the raw JSON. It works only under `npm start`, which writes config.json
+ * answer as a card next to the raw JSON. It works only under `npm start`, which answers config.json
  * beside this page (where the emulator is, if any) and signs its requests to protected Functions;
  * without config.json the page does nothing. Every top-level field of the payload is read by the card or listed, with
  * the reason, in test/unit/console-fields.test.ts.
