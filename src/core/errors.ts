@@ -1,3 +1,5 @@
+import type { Endpoint } from './request-parameters';
+
 /**
  * The one error type of the project. Every failure becomes an EnrichmentError
  * with a stable code; `httpStatusOf` is the one place that maps codes to HTTP
@@ -25,6 +27,50 @@ export const ERROR_STATUS = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/**
+ * When each code is answered, and by which endpoints (all three unless named): the README's Errors table and the
+ * OpenAPI document's error answers (npm run docs). Only the docs import it, so esbuild leaves it out of the bundles.
+ */
+export const ERROR_MEANINGS: ReadonlyArray<{ codes: readonly ErrorCode[]; endpoints?: readonly Endpoint[]; when: string }> = [
+  {
+    codes: ['invalid_interaction_sid', 'invalid_include', 'conflicting_parameters', 'invalid_request'],
+    when: 'The input is malformed; `parameter` names the field. Nothing was sent to Twilio.',
+  },
+  {
+    codes: ['missing_interaction_sid'],
+    endpoints: ['flex', 'studio'],
+    when: 'No Interaction SID under any of its names (a webhook event without one is skipped with a 200).',
+  },
+  { codes: ['missing_token', 'invalid_token'], endpoints: ['flex'], when: '`/interaction` without a valid, unexpired Flex token.' },
+  { codes: ['forbidden'], endpoints: ['flex'], when: 'The token has none of `FLEX_ALLOWED_ROLES`.' },
+  {
+    codes: ['origin_not_allowed'],
+    endpoints: ['flex'],
+    when:
+      "`/interaction` from a browser page on an origin that is neither in `FLEX_ALLOWED_ORIGINS` nor the Service's own. " +
+      'Nothing was sent to Twilio.',
+  },
+  { codes: ['interaction_not_found'], when: 'Twilio has no such interaction in this account (`twilioCode` 20404).' },
+  {
+    codes: ['rate_limited'],
+    when:
+      'Twilio answered 429 (`twilioCode` 20429), or did on the same endpoint less than `UPSTREAM_RATE_LIMIT_HOLD_MS` ago, ' +
+      "and the container's retry budget allowed no retry or the wait would pass the deadline: answered at once, with " +
+      '`retryAfterSeconds` and a `Retry-After` header to branch on. Never hidden in a partial answer. With Sync, a shared ' +
+      'copy answers first, marked `meta.stale` ([docs/scale.md](docs/scale.md#past-capacity)).',
+  },
+  { codes: ['upstream_auth_failed', 'upstream_error'], when: "Twilio refused the service's credentials, or failed." },
+  {
+    codes: ['upstream_timeout', 'deadline_exceeded'],
+    when: "Twilio did not answer within the attempt timeout or the request's deadline (`REQUEST_DEADLINE_MS`).",
+  },
+  {
+    codes: ['invalid_configuration'],
+    when: 'A setting is wrong or `ACCOUNT_SID`/`AUTH_TOKEN` are missing: the message names it.',
+  },
+  { codes: ['internal_error'], when: 'A bug; the message points to the logs by `requestId`. Nothing of the error itself is echoed.' },
+];
 
 export interface ErrorDetails {
   /** The request parameter at fault, for 400s. */
