@@ -8,7 +8,7 @@
 export { startTestEmulator, type TestEmulator } from './emulator';
 export { startEmulatorProcess, type EmulatorProcess, type EmulatorProcessOptions } from './emulator-process';
 export { emulatorCredentials, emulatorEnv, startFunctions, type FunctionsServer } from './functions-server';
-export { invoke, runtimeContext, type Answer } from './invoke';
+export { invoke, runtimeContext, type Answer, type InvokeOptions } from './invoke';
 export { isRunning, runNpmStart, type NpmStart } from './npm-start';
 export { installRuntimeTwilioGlobal } from './runtime-globals';
 export { freePort } from './ports';

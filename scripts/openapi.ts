@@ -247,7 +247,10 @@ function responses(endpoint: Endpoint): Json {
           schema: {
             allOf: [
               { $ref: `${PAYLOAD}#/$defs/error` },
-              { properties: { error: { properties: { code: { enum: codes }, status: { const: status } } } } },
+              {
+                type: 'object',
+                properties: { error: { type: 'object', properties: { code: { enum: codes }, status: { const: status } } } },
+              },
             ],
           },
         },
