@@ -108,16 +108,14 @@ export function requestProblems({ method, path, request }: Exchange): string[] {
     } else if (bodyNames.has(name)) problems.push(`${name} is not a query parameter: it belongs in the body`);
   }
 
-  const mediaType = request.contentType?.split(';')[0]!.trim().toLowerCase();
   const hasBody = request.body !== undefined && request.body !== '';
-  if (!hasBody) {
-    if (operation.requestBody?.required) problems.push('the operation requires a body');
-    return problems;
-  }
-  if (!operation.requestBody) return [...problems, `${method} takes no body`];
+  if (!operation.requestBody) return hasBody ? [...problems, `${method} takes no body`] : problems;
+  if (!hasBody && operation.requestBody.required) return [...problems, 'the operation requires a body'];
+  // No body: the parameters are the query's alone, read as a form's fields are.
+  const mediaType = hasBody ? request.contentType?.split(';')[0]!.trim().toLowerCase() : 'application/x-www-form-urlencoded';
   const media = mediaType === undefined ? undefined : bodyContent[mediaType];
   if (!media) return [...problems, `a body of type ${request.contentType ?? '(none)'} is not one the operation takes`];
-  let body: unknown = request.body;
+  let body: unknown = hasBody ? request.body : {};
   if (typeof body === 'string') {
     try {
       body = mediaType === 'application/json' ? JSON.parse(body) : fieldsOf(new URLSearchParams(body));
