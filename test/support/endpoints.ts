@@ -44,6 +44,31 @@ export async function requestEndpoint(
   return answer;
 }
 
+/**
+ * fetch() to one of the endpoints, for tests that speak fetch (npm start's), its answer checked; the Response is
+ * handed back unread. Only for answers a function gave: what npm start's front door refuses on its own (a missing
+ * signature) is not the document's.
+ */
+export async function fetchEndpoint(url: string, init: RequestInit = {}, { request = 'valid' }: EndpointCheck = {}): Promise<Response> {
+  const response = await fetch(url, init);
+  const { pathname, search } = new URL(url);
+  const headers = new Headers(init.headers);
+  const body = init.body instanceof URLSearchParams ? init.body.toString() : typeof init.body === 'string' ? init.body : undefined;
+  const contentType =
+    headers.get('content-type') ?? (init.body instanceof URLSearchParams ? 'application/x-www-form-urlencoded' : undefined);
+  const text = await response.clone().text();
+  assertConformsToOpenApi(
+    {
+      method: init.method ?? 'GET',
+      path: pathname + search,
+      request: { contentType: contentType ?? undefined, body },
+      response: { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined },
+    },
+    request,
+  );
+  return response;
+}
+
 const HANDLERS: Record<Endpoint, ServerlessFunctionSignature> = { flex: flexHandler, studio: studioHandler, webhook: webhookHandler };
 
 /** A function called in process as the runtime calls it (a JSON POST unless `options.headers` says otherwise), its answer checked. */
