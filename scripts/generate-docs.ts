@@ -124,16 +124,28 @@ export function configurationTable(): string {
   return ['| variable | default | what it does |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
-/** The README's Parameters table: each parameter, the endpoints that read it, what it is. */
+/** The README's Parameters table: each parameter, the endpoints that read it, what it is; one endpoint's own in one row. */
 export function parameterTable(): string {
-  const rows = (Object.entries(REQUEST_PARAMETERS) as Array<[ParameterName, RequestParameter]>).map(([name, parameter]) => {
+  const rows: Array<{ names: string[]; where: string; meanings: string[] }> = [];
+  for (const [name, parameter] of Object.entries(REQUEST_PARAMETERS) as Array<[ParameterName, RequestParameter]>) {
     const where =
-      parameter.endpoints.length === ENDPOINTS.length
+      (parameter.endpoints.length === ENDPOINTS.length
         ? 'all'
-        : parameter.endpoints.map((endpoint) => `\`${ENDPOINT_PATHS[endpoint]}\``).join(', ');
-    return `| \`${name}\` | ${where}${'bodyOnly' in parameter ? ', body only' : ''} | ${cell(parameterDescription(name))} |`;
-  });
-  return ['| parameter | where | meaning |', '| --- | --- | --- |', ...rows].join('\n');
+        : parameter.endpoints.map((endpoint) => `\`${ENDPOINT_PATHS[endpoint]}\``).join(', ')) +
+      ('bodyOnly' in parameter ? ', body only' : '');
+    const last = rows.at(-1);
+    const labelled = (label: string, meaning: string) => `\`${label}\`: ${meaning[0]!.toLowerCase()}${meaning.slice(1)}`;
+    if (where !== 'all' && last?.where === where) {
+      if (last.names.length === 1) last.meanings[0] = labelled(last.names[0]!, last.meanings[0]!);
+      last.names.push(name);
+      last.meanings.push(labelled(name, parameterDescription(name)));
+    } else rows.push({ names: [name], where, meanings: [parameterDescription(name)] });
+  }
+  return [
+    '| parameter | where | meaning |',
+    '| --- | --- | --- |',
+    ...rows.map((row) => `| ${row.names.map((name) => `\`${name}\``).join(', ')} | ${row.where} | ${cell(row.meanings.join(' '))} |`),
+  ].join('\n');
 }
 
 /** The README's Errors table: each code's status and when it is answered. */

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { corsHeaders } from '../src/core/callers/flex-caller';
 import type { Config } from '../src/core/config';
-import { ERROR_MEANINGS, ERROR_STATUS, type ErrorCode } from '../src/core/errors';
+import { ERROR_ENDPOINTS, ERROR_MEANINGS, ERROR_STATUS, type ErrorCode } from '../src/core/errors';
 import { REQUEST_ID_PATTERN, TOKEN_BELONGS_IN_THE_BODY } from '../src/core/request-input';
 import {
   ENDPOINT_PATHS,
@@ -210,8 +210,8 @@ function responseHeaders(endpoint: Endpoint, status: number): Json {
 export function errorCodesOf(endpoint: Endpoint): Map<number, ErrorCode[]> {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const meaning of ERROR_MEANINGS) {
-    if (meaning.endpoints && !meaning.endpoints.includes(endpoint)) continue;
-    for (const code of meaning.codes) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
+    for (const code of meaning.codes.filter((code) => ERROR_ENDPOINTS[code]?.includes(endpoint) ?? true))
+      byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
   }
   return new Map([...byStatus].sort(([a], [b]) => a - b));
 }

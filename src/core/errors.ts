@@ -29,24 +29,20 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
 /**
- * When each code is answered, and by which endpoints (all three unless named): the README's Errors table and the
- * OpenAPI document's error answers (npm run docs). Only the docs import it, so esbuild leaves it out of the bundles.
+ * When each code is answered (the README's Errors table and the OpenAPI document's error answers, npm run docs), and
+ * the codes only some endpoints answer. Only the docs import these, so esbuild leaves them out of the bundles.
  */
-export const ERROR_MEANINGS: ReadonlyArray<{ codes: readonly ErrorCode[]; endpoints?: readonly Endpoint[]; when: string }> = [
+export const ERROR_MEANINGS: ReadonlyArray<{ codes: readonly ErrorCode[]; when: string }> = [
   {
-    codes: ['invalid_interaction_sid', 'invalid_include', 'conflicting_parameters', 'invalid_request'],
-    when: 'The input is malformed; `parameter` names the field. Nothing was sent to Twilio.',
+    codes: ['missing_interaction_sid', 'invalid_interaction_sid', 'invalid_include', 'conflicting_parameters', 'invalid_request'],
+    when:
+      'The input is missing or malformed; `parameter` names the field. Nothing was sent to Twilio. (A webhook event ' +
+      'without an interaction is skipped with a 200.)',
   },
-  {
-    codes: ['missing_interaction_sid'],
-    endpoints: ['flex', 'studio'],
-    when: 'No Interaction SID under any of its names (a webhook event without one is skipped with a 200).',
-  },
-  { codes: ['missing_token', 'invalid_token'], endpoints: ['flex'], when: '`/interaction` without a valid, unexpired Flex token.' },
-  { codes: ['forbidden'], endpoints: ['flex'], when: 'The token has none of `FLEX_ALLOWED_ROLES`.' },
+  { codes: ['missing_token', 'invalid_token'], when: '`/interaction` without a valid, unexpired Flex token.' },
+  { codes: ['forbidden'], when: 'The token has none of `FLEX_ALLOWED_ROLES`.' },
   {
     codes: ['origin_not_allowed'],
-    endpoints: ['flex'],
     when:
       "`/interaction` from a browser page on an origin that is neither in `FLEX_ALLOWED_ORIGINS` nor the Service's own. " +
       'Nothing was sent to Twilio.',
@@ -71,6 +67,15 @@ export const ERROR_MEANINGS: ReadonlyArray<{ codes: readonly ErrorCode[]; endpoi
   },
   { codes: ['internal_error'], when: 'A bug; the message points to the logs by `requestId`. Nothing of the error itself is echoed.' },
 ];
+
+/** The codes only some endpoints answer: the Flex token's and origin's on /interaction; a webhook skips an event without a SID. */
+export const ERROR_ENDPOINTS: Partial<Record<ErrorCode, readonly Endpoint[]>> = {
+  missing_interaction_sid: ['flex', 'studio'],
+  missing_token: ['flex'],
+  invalid_token: ['flex'],
+  forbidden: ['flex'],
+  origin_not_allowed: ['flex'],
+};
 
 export interface ErrorDetails {
   /** The request parameter at fault, for 400s. */
