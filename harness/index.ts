@@ -10,7 +10,7 @@ export { countByOperation, startTestEmulator, type TestEmulator } from './emulat
 export { emulatorAdmin, type EmulatorAdmin, type FlexTokenSpec } from './emulator-admin';
 export { startEmulatorProcess, type EmulatorProcess, type EmulatorProcessOptions } from './emulator-process';
 export { emulatorCredentials, emulatorEnv, startFunctions, type FunctionsServer } from './functions-server';
-export { invoke, runtimeContext, type Answer } from './invoke';
+export { invoke, runtimeContext, type Answer, type InvokeOptions } from './invoke';
 export { isRunning, runNpmStart, type NpmStart } from './npm-start';
 export { installRuntimeTwilioGlobal } from './runtime-globals';
 export { freePort } from './ports';

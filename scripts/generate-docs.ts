@@ -1,5 +1,8 @@
 // npm run docs: writes the reference tables from their sources, so that no copy can drift.
-//   README.md          the configuration table (between its marker comments), from SETTINGS in src/core/config.ts
+//   README.md          the configuration table (between its marker comments), from SETTINGS in src/core/config.ts,
+//                      the parameters' table, from src/core/request-parameters.ts, and the errors' table, from
+//                      ERROR_MEANINGS in src/core/errors.ts
+//   schema/openapi.json the OpenAPI document of the three endpoints, from the same sources (scripts/openapi.ts)
 //   .env.example       every setting with its default and doc, commented out, from the same list
 //   docs/payload.md    the example answer, from the function's own answer for a seeded interaction
 //                      (scripts/payload-example.ts), and the payload's field table, from the JSON Schema's
@@ -10,15 +13,18 @@
 //                      and the scale bench's rows, sustained rates and targets, from bench/results/scale-recorded.json
 //   docs/scale.md      the capacity, calls and targets of the recorded scale run, from the same file
 // test/unit/generated-docs.test.ts fails when one of them is not what this script would write.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { BENCH_README, benchReadme, RECORDED_RUN } from '../bench/support/readme';
 import type { BenchReport } from '../bench/support/report';
 import { SCALE_RECORDED_RUN, scaleSections, type ScaleRun } from '../bench/scale/readme';
 import { installRuntimeTwilioGlobal } from '../harness';
 import { SETTINGS } from '../src/core/config';
+import { ERROR_MEANINGS, ERROR_STATUS } from '../src/core/errors';
+import { ENDPOINT_PATHS, ENDPOINTS, REQUEST_PARAMETERS, type ParameterName, type RequestParameter } from '../src/core/request-parameters';
 import { describeDeployed } from './deployed-services';
 import { replaceGenerated } from './generated-section';
+import { OPENAPI_FILE, openApiDocument, parameterDescription } from './openapi';
 import { payloadExample } from './payload-example';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -38,6 +44,7 @@ export const GENERATED_PATHS = [
   'docs/deploying.md',
   BENCH_README,
   'docs/scale.md',
+  OPENAPI_FILE,
 ] as const;
 
 /**
@@ -51,12 +58,17 @@ export async function generatedFiles(root = ROOT): Promise<GeneratedFile[]> {
   const example = `\`\`\`json\n${readableJson(await payloadExample())}\n\`\`\``;
   const payloadDoc = replaceGenerated(read('docs/payload.md'), 'payload example', example);
   const files: Record<(typeof GENERATED_PATHS)[number], string> = {
-    'README.md': replaceGenerated(read('README.md'), 'configuration', configurationTable()),
+    'README.md': [
+      ['configuration', configurationTable()],
+      ['parameters', parameterTable()],
+      ['errors', errorTable()],
+    ].reduce((text, [name, table]) => replaceGenerated(text, name!, table!), read('README.md')),
     '.env.example': envExample(),
     'docs/payload.md': replaceGenerated(payloadDoc, 'payload fields', payloadFieldTable(schema)),
     'docs/deploying.md': replaceGenerated(read('docs/deploying.md'), 'rehearsal sample', rehearsalSample(root)),
     [BENCH_README]: scaleSections(benchReadme(read(BENCH_README), JSON.parse(read(RECORDED_RUN)) as BenchReport), scaleRun),
     'docs/scale.md': scaleSections(read('docs/scale.md'), scaleRun),
+    [OPENAPI_FILE]: `${JSON.stringify(openApiDocument(root), null, 2)}\n`,
   };
   return GENERATED_PATHS.map((file) => ({ path: file, content: files[file] }));
 }
@@ -110,6 +122,39 @@ const settings = () => Object.entries(SETTINGS as Record<string, Setting>);
 export function configurationTable(): string {
   const rows = settings().map(([name, s]) => `| \`${name}\` | ${s.default === '' ? '(unset)' : `\`${s.default}\``} | ${cell(s.doc)} |`);
   return ['| variable | default | what it does |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+/** The README's Parameters table: each parameter, the endpoints that read it, what it is; one endpoint's own in one row. */
+export function parameterTable(): string {
+  const rows: Array<{ names: string[]; where: string; meanings: string[] }> = [];
+  for (const [name, parameter] of Object.entries(REQUEST_PARAMETERS) as Array<[ParameterName, RequestParameter]>) {
+    const where =
+      (parameter.endpoints.length === ENDPOINTS.length
+        ? 'all'
+        : parameter.endpoints.map((endpoint) => `\`${ENDPOINT_PATHS[endpoint]}\``).join(', ')) +
+      ('bodyOnly' in parameter ? ', body only' : '');
+    const last = rows.at(-1);
+    const labelled = (label: string, meaning: string) => `\`${label}\`: ${meaning[0]!.toLowerCase()}${meaning.slice(1)}`;
+    if (where !== 'all' && last?.where === where) {
+      if (last.names.length === 1) last.meanings[0] = labelled(last.names[0]!, last.meanings[0]!);
+      last.names.push(name);
+      last.meanings.push(labelled(name, parameterDescription(name)));
+    } else rows.push({ names: [name], where, meanings: [parameterDescription(name)] });
+  }
+  return [
+    '| parameter | where | meaning |',
+    '| --- | --- | --- |',
+    ...rows.map((row) => `| ${row.names.map((name) => `\`${name}\``).join(', ')} | ${row.where} | ${cell(row.meanings.join(' '))} |`),
+  ].join('\n');
+}
+
+/** The README's Errors table: each code's status and when it is answered. */
+export function errorTable(): string {
+  const rows = ERROR_MEANINGS.map(
+    (meaning) =>
+      `| ${ERROR_STATUS[meaning.codes[0]!]} | ${meaning.codes.map((code) => `\`${code}\``).join(', ')} | ${cell(meaning.when)} |`,
+  );
+  return ['| status | `code` | when |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
 export function envExample(): string {
@@ -263,7 +308,7 @@ async function main(): Promise<void> {
   installRuntimeTwilioGlobal();
   for (const file of await generatedFiles()) {
     const target = path.join(ROOT, file.path);
-    if (readFileSync(target, 'utf8') === file.content) continue;
+    if (existsSync(target) && readFileSync(target, 'utf8') === file.content) continue;
     writeFileSync(target, file.content);
     console.log(`npm run docs: wrote ${file.path}`);
   }

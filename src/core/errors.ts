@@ -1,3 +1,5 @@
+import type { Endpoint } from './request-parameters';
+
 /**
  * The one error type of the project. Every failure becomes an EnrichmentError
  * with a stable code; `httpStatusOf` is the one place that maps codes to HTTP
@@ -25,6 +27,55 @@ export const ERROR_STATUS = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/**
+ * When each code is answered (the README's Errors table and the OpenAPI document's error answers, npm run docs), and
+ * the codes only some endpoints answer. Only the docs import these, so esbuild leaves them out of the bundles.
+ */
+export const ERROR_MEANINGS: ReadonlyArray<{ codes: readonly ErrorCode[]; when: string }> = [
+  {
+    codes: ['missing_interaction_sid', 'invalid_interaction_sid', 'invalid_include', 'conflicting_parameters', 'invalid_request'],
+    when:
+      'The input is missing or malformed; `parameter` names the field. Nothing was sent to Twilio. (A webhook event ' +
+      'without an interaction is skipped with a 200.)',
+  },
+  { codes: ['missing_token', 'invalid_token'], when: '`/interaction` without a valid, unexpired Flex token.' },
+  { codes: ['forbidden'], when: 'The token has none of `FLEX_ALLOWED_ROLES`.' },
+  {
+    codes: ['origin_not_allowed'],
+    when:
+      "`/interaction` from a browser page on an origin that is neither in `FLEX_ALLOWED_ORIGINS` nor the Service's own. " +
+      'Nothing was sent to Twilio.',
+  },
+  { codes: ['interaction_not_found'], when: 'Twilio has no such interaction in this account (`twilioCode` 20404).' },
+  {
+    codes: ['rate_limited'],
+    when:
+      'Twilio answered 429 (`twilioCode` 20429), or did on the same endpoint less than `UPSTREAM_RATE_LIMIT_HOLD_MS` ago, ' +
+      "and the container's retry budget allowed no retry or the wait would pass the deadline: answered at once, with " +
+      '`retryAfterSeconds` and a `Retry-After` header to branch on. Never hidden in a partial answer. With Sync, a shared ' +
+      'copy answers first, marked `meta.stale` ([docs/scale.md](docs/scale.md#past-capacity)).',
+  },
+  { codes: ['upstream_auth_failed', 'upstream_error'], when: "Twilio refused the service's credentials, or failed." },
+  {
+    codes: ['upstream_timeout', 'deadline_exceeded'],
+    when: "Twilio did not answer within the attempt timeout or the request's deadline (`REQUEST_DEADLINE_MS`).",
+  },
+  {
+    codes: ['invalid_configuration'],
+    when: 'A setting is wrong or `ACCOUNT_SID`/`AUTH_TOKEN` are missing: the message names it.',
+  },
+  { codes: ['internal_error'], when: 'A bug; the message points to the logs by `requestId`. Nothing of the error itself is echoed.' },
+];
+
+/** The codes only some endpoints answer: the Flex token's and origin's on /interaction; a webhook skips an event without a SID. */
+export const ERROR_ENDPOINTS: Partial<Record<ErrorCode, readonly Endpoint[]>> = {
+  missing_interaction_sid: ['flex', 'studio'],
+  missing_token: ['flex'],
+  invalid_token: ['flex'],
+  forbidden: ['flex'],
+  origin_not_allowed: ['flex'],
+};
 
 export interface ErrorDetails {
   /** The request parameter at fault, for 400s. */

@@ -1,5 +1,13 @@
 import { badRequest } from './errors';
 import { isJsonObject } from './json-object';
+import {
+  INCLUDE_PARAMETERS,
+  INCLUDE_PARTS,
+  INTERACTION_SID_PARAMETERS,
+  REQUEST_PARAMETERS,
+  TRANSFER_SID_PARAMETERS,
+  type IncludePart,
+} from './request-parameters';
 import { isSid } from './sid';
 
 /**
@@ -10,8 +18,7 @@ import { isSid } from './sid';
 
 export type Event = Record<string, unknown>;
 
-export const INCLUDE_PARTS = ['channels', 'participants', 'invites', 'conversation', 'task'] as const;
-export type IncludePart = (typeof INCLUDE_PARTS)[number];
+export { INCLUDE_PARTS, INTERACTION_SID_PARAMETERS, TRANSFER_SID_PARAMETERS, type IncludePart };
 
 export interface EnrichmentRequest {
   interactionSid: string;
@@ -23,14 +30,10 @@ export interface EnrichmentRequest {
   fresh: boolean;
 }
 
-/** Where a caller may put a transfer's SID. */
-export const TRANSFER_SID_PARAMETERS = ['TransferSid', 'transferSid'] as const;
-
-/** Where a caller may put the Interaction SID, in the order they are read. */
-export const INTERACTION_SID_PARAMETERS = ['InteractionSid', 'interactionSid', 'interaction_sid', 'flexInteractionSid'] as const;
-
 const MAX_PARAMETER_LENGTH = 4096;
-const MAX_TASK_ATTRIBUTES_LENGTH = 256 * 1024;
+/** The longest value of each parameter, as src/core/request-parameters.ts declares it. */
+const longest = (name: keyof typeof REQUEST_PARAMETERS) => REQUEST_PARAMETERS[name].maxLength;
+const MAX_TASK_ATTRIBUTES_LENGTH = longest('TaskAttributes');
 
 /** A parameter that must be one string when present; anything else names the parameter in a 400. */
 export function optionalString(event: Event, name: string, maxLength = MAX_PARAMETER_LENGTH): string | undefined {
@@ -68,7 +71,7 @@ export function readInteractionSid(event: Event): string | undefined {
     event,
     INTERACTION_SID_PARAMETERS,
     (name) => {
-      const value = optionalString(event, name);
+      const value = optionalString(event, name, longest('InteractionSid'));
       return value ? checkInteractionSid(name, value) : undefined;
     },
     (first, other) => `${first} and ${other} name different interactions.`,
@@ -88,8 +91,8 @@ export function checkInteractionSid(parameter: string, value: string): string {
 export function readInclude(event: Event): IncludePart[] {
   const include = readUnderAliases(
     event,
-    ['include', 'Include'],
-    (name) => parseInclude(name, optionalString(event, name, 200)),
+    INCLUDE_PARAMETERS,
+    (name) => parseInclude(name, optionalString(event, name, longest('include'))),
     (first, other) => `${first} and ${other} ask for different parts.`,
   );
   return include ?? [];
@@ -118,7 +121,7 @@ export function readTransferSid(event: Event): string | undefined {
     event,
     TRANSFER_SID_PARAMETERS,
     (name) => {
-      const value = optionalString(event, name, 64);
+      const value = optionalString(event, name, longest('TransferSid'));
       if (!value) return undefined;
       if (!isSid('transfer', value))
         throw badRequest(
@@ -132,23 +135,23 @@ export function readTransferSid(event: Event): string | undefined {
   );
 }
 
-/** true or false: a JSON boolean, or the text true, false, 1 or 0 (forms and queries carry only text). */
-export function readBoolean(event: Event, name: string): boolean {
-  const given = event[name];
+/** `fresh`: a JSON boolean, or the text true, false, 1 or 0 (forms and queries carry only text). */
+export function readFresh(event: Event): boolean {
+  const given = event.fresh;
   if (typeof given === 'boolean') return given;
-  const raw = optionalString(event, name, 10);
+  const raw = optionalString(event, 'fresh', longest('fresh'));
   if (raw === undefined || raw === '') return false;
   const value = raw.toLowerCase();
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;
-  throw badRequest('invalid_request', name, `${name} must be true or false.`);
+  throw badRequest('invalid_request', 'fresh', 'fresh must be true or false.');
 }
 
 export function readEnrichmentRequest(event: Event): EnrichmentRequest {
   const interactionSid = readInteractionSid(event);
   const include = readInclude(event);
   const transfer = transferOf(event);
-  const fresh = readBoolean(event, 'fresh');
+  const fresh = readFresh(event);
   if (interactionSid === undefined)
     throw badRequest(
       'missing_interaction_sid',
@@ -174,9 +177,9 @@ export interface WebhookEvent {
  * JSON with flexInteractionSid) or any webhook that posts InteractionSid.
  */
 export function readWebhookEvent(event: Event): WebhookEvent {
-  const eventType = optionalString(event, 'EventType', 128);
-  const taskSid = optionalString(event, 'TaskSid', 64);
-  const workspaceSid = optionalString(event, 'WorkspaceSid', 64);
+  const eventType = optionalString(event, 'EventType', longest('EventType'));
+  const taskSid = optionalString(event, 'TaskSid', longest('TaskSid'));
+  const workspaceSid = optionalString(event, 'WorkspaceSid', longest('WorkspaceSid'));
   if (taskSid && !isSid('task', taskSid)) throw badRequest('invalid_request', 'TaskSid', 'TaskSid must be a TaskRouter task SID (WT...).');
   if (workspaceSid && !isSid('workspace', workspaceSid))
     throw badRequest('invalid_request', 'WorkspaceSid', 'WorkspaceSid must be a TaskRouter workspace SID (WS...).');
@@ -195,7 +198,7 @@ export function readWebhookEvent(event: Event): WebhookEvent {
     workspaceSid: workspaceSid || undefined,
     include: readInclude(event),
     ...transferOf(event),
-    fresh: readBoolean(event, 'fresh'),
+    fresh: readFresh(event),
   };
 }
 
@@ -240,7 +243,7 @@ export const TOKEN_BELONGS_IN_THE_BODY =
   'Send Token in the body of a POST (form or JSON), with every other parameter, never in the URL: URLs are written to logs.';
 
 export function readFlexToken(event: Event, headers: RequestHeaders): string | undefined {
-  const token = optionalString(event, 'Token', 16_384);
+  const token = optionalString(event, 'Token', longest('Token'));
   if (token === undefined || token.trim() === '') return undefined;
   if (!bodyCouldHoldEveryParameter(event, headers)) throw badRequest('invalid_request', 'Token', TOKEN_BELONGS_IN_THE_BODY);
   return token.trim();
@@ -296,7 +299,7 @@ export function headerValue(headers: RequestHeaders, name: string): string | und
   return typeof value === 'string' ? value : value?.[0];
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
+export const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{8,64}$/;
 
 /**
  * A caller's own X-Request-Id, kept for tracing when it is 8 to 64 plain characters; anything else
@@ -304,7 +307,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{8,64}$/;
  */
 export function callerRequestId(value: string | readonly string[] | undefined): string | undefined {
   const first = typeof value === 'string' ? value : value?.[0];
-  return first !== undefined && REQUEST_ID.test(first) ? first : undefined;
+  return first !== undefined && REQUEST_ID_PATTERN.test(first) ? first : undefined;
 }
 
 function isHeaders(value: unknown): value is RequestHeaders {

@@ -1,7 +1,5 @@
-import { emulatorEnv, invoke, startTestEmulator, type TestEmulator } from '../../harness';
-import { handler as flexHandler } from '../../src/functions/interaction';
-import { handler as studioHandler } from '../../src/functions/studio/interaction.protected';
-import { handler as webhookHandler } from '../../src/functions/webhooks/interaction.protected';
+import { emulatorEnv, startTestEmulator, type TestEmulator } from '../../harness';
+import { invokeEndpoint } from '../support/endpoints';
 import { assertMatchesSchema } from '../support/schema';
 
 /**
@@ -26,7 +24,7 @@ describe('FLEX_ALLOWED_ROLES restricts /interaction by the validated token’s r
   const restricted = () => ({ ...env, FLEX_ALLOWED_ROLES: 'supervisor,admin' });
 
   test('an agent is refused with 403 after IAM validation, and nothing is fetched', async () => {
-    const answer = await invoke(flexHandler, restricted(), { Token: emulator.mintFlexToken({ roles: ['agent'] }), InteractionSid: sms });
+    const answer = await invokeEndpoint('flex', restricted(), { Token: emulator.mintFlexToken({ roles: ['agent'] }), InteractionSid: sms });
     expect(answer.status).toBe(403);
     assertMatchesSchema('error', answer.body);
     expect(answer.body.error.code).toBe('forbidden');
@@ -34,7 +32,7 @@ describe('FLEX_ALLOWED_ROLES restricts /interaction by the validated token’s r
   });
 
   test('a supervisor is let through', async () => {
-    const answer = await invoke(flexHandler, restricted(), {
+    const answer = await invokeEndpoint('flex', restricted(), {
       Token: emulator.mintFlexToken({ roles: ['supervisor', 'agent'] }),
       InteractionSid: sms,
     });
@@ -46,7 +44,7 @@ describe('FLEX_ALLOWED_ROLES restricts /interaction by the validated token’s r
 describe('FLEX_ALLOWED_ORIGINS decides which browser pages may call /interaction', () => {
   const fromPage = (origin: string, host = 'enrichment-1234.twil.io') => ({ headers: { origin, host } });
   const call = (settings: Record<string, string>, origin: string, host?: string) =>
-    invoke(flexHandler, { ...env, ...settings }, { Token: emulator.mintFlexToken(), InteractionSid: sms }, fromPage(origin, host));
+    invokeEndpoint('flex', { ...env, ...settings }, { Token: emulator.mintFlexToken(), InteractionSid: sms }, fromPage(origin, host));
 
   test.each([
     ['an origin it does not list', {}, 'https://evil.example.com'],
@@ -80,7 +78,7 @@ describe('FLEX_ALLOWED_ORIGINS decides which browser pages may call /interaction
 
 describe('failures upstream keep their own status: never an auth error, never a bare 500', () => {
   test('Twilio refusing the service’s credentials is a 502 that says so', async () => {
-    const answer = await invoke(studioHandler, { ...env, AUTH_TOKEN: 'not-the-emulator-token-0000000000' }, { InteractionSid: sms });
+    const answer = await invokeEndpoint('studio', { ...env, AUTH_TOKEN: 'not-the-emulator-token-0000000000' }, { InteractionSid: sms });
     expect(answer.status).toBe(502);
     expect(answer.body.error).toMatchObject({ code: 'upstream_auth_failed', twilioCode: 20003 });
     expect(JSON.stringify(answer.body)).not.toContain('not-the-emulator-token');
@@ -89,8 +87,8 @@ describe('failures upstream keep their own status: never an auth error, never a 
   test('on /interaction, a failed token validation is a 502, not a 401 or 403', async () => {
     emulator.faults = { rules: [{ match: 'ValidateToken', errors: [{ status: 503, rate: 1 }] }] };
     try {
-      const answer = await invoke(
-        flexHandler,
+      const answer = await invokeEndpoint(
+        'flex',
         { ...env, UPSTREAM_MAX_ATTEMPTS: '2', UPSTREAM_RETRY_BASE_MS: '1' },
         { Token: emulator.mintFlexToken(), InteractionSid: sms },
       );
@@ -102,27 +100,27 @@ describe('failures upstream keep their own status: never an auth error, never a 
   });
 
   test('a missing ACCOUNT_SID is a configuration error that names what to set', async () => {
-    const answer = await invoke(studioHandler, { ...env, ACCOUNT_SID: '' }, { InteractionSid: sms });
+    const answer = await invokeEndpoint('studio', { ...env, ACCOUNT_SID: '' }, { InteractionSid: sms });
     expect(answer.body.error.code).toBe('invalid_configuration');
     expect(answer.body.error.message).toContain('ACCOUNT_SID');
   });
 
   test('a bad setting fails the request with a message naming the variable', async () => {
-    const answer = await invoke(studioHandler, { ...env, REQUEST_DEADLINE_MS: 'soon' }, { InteractionSid: sms });
+    const answer = await invokeEndpoint('studio', { ...env, REQUEST_DEADLINE_MS: 'soon' }, { InteractionSid: sms });
     expect(answer.body.error).toMatchObject({ code: 'invalid_configuration', message: expect.stringContaining('REQUEST_DEADLINE_MS') });
   });
 });
 
 test('the request id from X-Request-Id is kept for tracing; an unsafe one is replaced', async () => {
-  const kept = await invoke(studioHandler, env, { InteractionSid: sms }, { headers: { 'x-request-id': 'studio-FN123-exec-42' } });
+  const kept = await invokeEndpoint('studio', env, { InteractionSid: sms }, { headers: { 'x-request-id': 'studio-FN123-exec-42' } });
   expect(kept.headers['X-Request-Id']).toBe('studio-FN123-exec-42');
   expect(kept.body.meta.requestId).toBe('studio-FN123-exec-42');
-  const replaced = await invoke(studioHandler, env, { InteractionSid: sms }, { headers: { 'x-request-id': '<script>' } });
+  const replaced = await invokeEndpoint('studio', env, { InteractionSid: sms }, { headers: { 'x-request-id': '<script>' } });
   expect(replaced.headers['X-Request-Id']).toMatch(/^[0-9a-f-]{36}$/);
 });
 
 test('the webhook endpoint reads flexInteractionSid from TaskAttributes given as an object too (JSON bodies)', async () => {
-  const answer = await invoke(webhookHandler, env, { EventType: 'task.updated', TaskAttributes: { flexInteractionSid: sms } });
+  const answer = await invokeEndpoint('webhook', env, { EventType: 'task.updated', TaskAttributes: { flexInteractionSid: sms } });
   expect(answer.status).toBe(200);
   expect(answer.body.interaction.sid).toBe(sms);
 });

@@ -1,4 +1,5 @@
 import { emulatorEnv, startFunctions, startTestEmulator, type FunctionsServer, type TestEmulator } from '../../harness';
+import { requestEndpoint, type EndpointCheck } from '../support/endpoints';
 import { rawRequest, type RawAnswer } from '../support/raw-api';
 import { assertMatchesSchema } from '../support/schema';
 
@@ -24,8 +25,11 @@ afterAll(async () => {
 });
 beforeEach(() => emulator.clearRequests());
 
-type Body = { form?: Record<string, string>; json?: unknown; headers?: Record<string, string> };
-const call = (method: string, path: string, body: Body = {}) => rawRequest(functions.url, method, path, { auth: 'none', ...body });
+type Body = { form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } & EndpointCheck;
+/** Every answer held to schema/openapi.json; a request meant to be malformed says how (test/support/openapi.ts). */
+const call = (method: string, path: string, body: Body = {}) => requestEndpoint(functions.url, method, path, body);
+/** What the runtime answers before any function runs: not the functions' answers, so not the document's. */
+const callRuntime = (method: string, path: string, body: Body = {}) => rawRequest(functions.url, method, path, { auth: 'none', ...body });
 
 function expectPayload(answer: RawAnswer) {
   expect(answer.status).toBe(200);
@@ -189,13 +193,13 @@ describe('bad input is a 400 that names the problem, before anything is sent ups
     [{ interactionSid: 'WT' + 'a'.repeat(32) }, 'invalid_interaction_sid', 'interactionSid'],
     [{ InteractionSid: 'KD' + 'a'.repeat(32), include: 'everything' }, 'invalid_include', 'include'],
   ])('%j -> %s', async (form, code, parameter) => {
-    const error = expectError(await call('POST', '/studio/interaction', { form }), 400, code);
+    const error = expectError(await call('POST', '/studio/interaction', { form, request: 'invalid' }), 400, code);
     expect(error.parameter).toBe(parameter);
     expect(emulator.requests()).toEqual([]);
   });
 
   test('broken JSON is a 400 JSON error, not a crash', async () => {
-    const answer = await call('POST', '/studio/interaction', {
+    const answer = await callRuntime('POST', '/studio/interaction', {
       body: '{"InteractionSid": ',
       headers: { 'Content-Type': 'application/json' },
     } as Body);
@@ -211,11 +215,19 @@ describe('bad input is a 400 that names the problem, before anything is sent ups
     async (path) => {
       const token = { Token: emulator.mintFlexToken() };
       const other = 'KD' + 'a'.repeat(32);
-      const twoSids = await call('POST', path, { json: { ...token, InteractionSid: sms, interactionSid: other } });
+      // Names that disagree: a fault the document states in words, not in its schema.
+      const unchecked = { request: 'unchecked' } as const;
+      const twoSids = await call('POST', path, { json: { ...token, InteractionSid: sms, interactionSid: other }, ...unchecked });
       expect(expectError(twoSids, 400, 'conflicting_parameters').parameter).toBe('interactionSid');
-      const bogusInclude = await call('POST', `${path}?include=task`, { json: { ...token, InteractionSid: sms, Include: 'bogus' } });
+      const bogusInclude = await call('POST', `${path}?include=task`, {
+        json: { ...token, InteractionSid: sms, Include: 'bogus' },
+        request: 'invalid',
+      });
       expect(expectError(bogusInclude, 400, 'invalid_include').parameter).toBe('Include');
-      const twoIncludes = await call('POST', path, { json: { ...token, InteractionSid: sms, include: 'task', Include: 'channels' } });
+      const twoIncludes = await call('POST', path, {
+        json: { ...token, InteractionSid: sms, include: 'task', Include: 'channels' },
+        ...unchecked,
+      });
       expectError(twoIncludes, 400, 'conflicting_parameters');
       expect(emulator.requests()).toEqual([]);
     },
@@ -229,6 +241,7 @@ describe('bad input is a 400 that names the problem, before anything is sent ups
         request: { headers: { origin: 'https://flex.twilio.com', 'x-request-id': 'spoofed-request-id' } },
       },
       headers: { Origin: 'https://evil.example' },
+      request: 'invalid',
     });
     expect(expectError(answer, 400, 'invalid_request').parameter).toBe('request');
     expect(answer.headers.get('x-request-id')).not.toBe('spoofed-request-id');
@@ -238,7 +251,10 @@ describe('bad input is a 400 that names the problem, before anything is sent ups
 
   test.each(endpoints)('%s: fresh must be true or false', async (path) => {
     for (const fresh of ['yes', '2']) {
-      const answer = await call('POST', path, { form: { Token: emulator.mintFlexToken(), InteractionSid: sms, fresh } });
+      const answer = await call('POST', path, {
+        form: { Token: emulator.mintFlexToken(), InteractionSid: sms, fresh },
+        request: 'invalid',
+      });
       expect(expectError(answer, 400, 'invalid_request').parameter).toBe('fresh');
     }
     expect(emulator.requests()).toEqual([]);
@@ -274,21 +290,28 @@ describe('/interaction (Flex plugins: the Flex token is checked with Twilio IAM 
 
   test('a token in the URL is a 400 that says it belongs in the POST body, and nothing is sent to IAM', async () => {
     const token = emulator.mintFlexToken();
-    const inQuery = await call('POST', `/interaction?Token=${token}`, { json: { InteractionSid: sms } });
+    const inQuery = await call('POST', `/interaction?Token=${token}`, { json: { InteractionSid: sms }, request: 'invalid' });
     expect(expectError(inQuery, 400, 'invalid_request')).toMatchObject({
       parameter: 'Token',
       message: expect.stringMatching(/body of a POST/),
     });
-    const byGet = await call('GET', `/interaction?Token=${token}&InteractionSid=${sms}`);
+    const byGet = await call('GET', `/interaction?Token=${token}&InteractionSid=${sms}`, { request: 'invalid' });
     expect(expectError(byGet, 400, 'invalid_request').parameter).toBe('Token');
     // A body longer than the token, of other parameters only: the runtime merges the URL's token into the event all the same.
-    const padded = await call('POST', `/interaction?Token=${token}`, { json: { InteractionSid: sms, Note: 'x'.repeat(2 * token.length) } });
+    const padded = await call('POST', `/interaction?Token=${token}`, {
+      json: { InteractionSid: sms, Note: 'x'.repeat(2 * token.length) },
+      request: 'invalid',
+    });
     expect(expectError(padded, 400, 'invalid_request').parameter).toBe('Token');
     expect(emulator.requests()).toEqual([]);
   });
 
   test('no token: 401 and nothing fetched', async () => {
-    expectError(await call('POST', '/interaction', { form: { InteractionSid: sms }, headers: flexOrigin }), 401, 'missing_token');
+    expectError(
+      await call('POST', '/interaction', { form: { InteractionSid: sms }, headers: flexOrigin, request: 'invalid' }),
+      401,
+      'missing_token',
+    );
     expect(emulator.requests()).toEqual([]);
   });
 
@@ -313,7 +336,7 @@ describe('/interaction (Flex plugins: the Flex token is checked with Twilio IAM 
 
   test('the runtime answers the CORS preflight itself, whatever the origin: the function never sees it', async () => {
     for (const origin of ['https://flex.twilio.com', 'https://evil.example.com']) {
-      const preflight = await call('OPTIONS', '/interaction', {
+      const preflight = await callRuntime('OPTIONS', '/interaction', {
         headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
       });
       expect(preflight.status).toBe(204);
@@ -379,7 +402,8 @@ describe('/webhooks/interaction (TaskRouter event callbacks and other webhooks)'
 
   test('task attributes that are not JSON are a 400', async () => {
     expectError(
-      await call('POST', '/webhooks/interaction', { form: { EventType: 'task.created', TaskAttributes: '{nope' } }),
+      // Not JSON: the document says so (contentMediaType) but a schema does not check it.
+      await call('POST', '/webhooks/interaction', { form: { EventType: 'task.created', TaskAttributes: '{nope' }, request: 'unchecked' }),
       400,
       'invalid_request',
     );

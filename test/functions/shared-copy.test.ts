@@ -1,5 +1,5 @@
 import { emulatorEnv, startFunctions, startTestEmulator, type FunctionsServer, type TestEmulator } from '../../harness';
-import { rawRequest } from '../support/raw-api';
+import { requestEndpoint } from '../support/endpoints';
 import { assertMatchesSchema } from '../support/schema';
 
 /**
@@ -36,9 +36,9 @@ beforeEach(() => {
 });
 
 const studio = (container: FunctionsServer, fields: Record<string, string>) =>
-  rawRequest(container.url, 'POST', '/studio/interaction', { auth: 'none', form: fields });
+  requestEndpoint(container.url, 'POST', '/studio/interaction', { form: fields });
 const webhook = (container: FunctionsServer, fields: Record<string, string>) =>
-  rawRequest(container.url, 'POST', '/webhooks/interaction', { auth: 'none', form: fields });
+  requestEndpoint(container.url, 'POST', '/webhooks/interaction', { form: fields });
 
 test('Studio on one container, then include=all on the other: the interaction is fetched once, and the second answer says shared', async () => {
   const first = await studio(containers[0]!, { InteractionSid: sms, fresh: 'true' });

@@ -1,11 +1,9 @@
 import fc from 'fast-check';
 import twilio from 'twilio';
-import { handler as flexHandler } from '../../src/functions/interaction';
-import { handler as studioHandler } from '../../src/functions/studio/interaction.protected';
-import { handler as webhookHandler } from '../../src/functions/webhooks/interaction.protected';
 import { resetWarmContainer } from '../../src/core/warm-container';
 import { recordFigure } from '../support/figures';
-import { invoke, type Answer } from '../../harness';
+import { type Answer } from '../../harness';
+import { invokeEndpoint } from '../support/endpoints';
 import { assertMatchesSchema } from '../support/schema';
 import { validateAgainstSpec } from '../support/twilio-oai';
 import { specAnswers, type Hints, type SpecAnswers } from './twilio-oai-answers';
@@ -414,11 +412,11 @@ function call(endpoint: Endpoint, include: string): Promise<Answer> {
   const sid = { InteractionSid: SID.interaction, include, TransferSid: SID.transfer };
   switch (endpoint) {
     case 'studio':
-      return invoke(studioHandler, ENV, sid);
+      return invokeEndpoint('studio', ENV, sid);
     case 'flex':
-      return invoke(flexHandler, ENV, { ...sid, Token: FLEX_TOKEN });
+      return invokeEndpoint('flex', ENV, { ...sid, Token: FLEX_TOKEN });
     case 'webhook':
-      return invoke(webhookHandler, ENV, {
+      return invokeEndpoint('webhook', ENV, {
         EventType: 'task.updated',
         TaskSid: SID.task,
         WorkspaceSid: SID.workspace,

@@ -1,10 +1,8 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import twilio from 'twilio';
-import { emulatorEnv, invoke, startTestEmulator, type TestEmulator } from '../../harness';
-import { handler as flexHandler } from '../../src/functions/interaction';
-import { handler as studioHandler } from '../../src/functions/studio/interaction.protected';
-import { handler as webhookHandler } from '../../src/functions/webhooks/interaction.protected';
+import { emulatorEnv, startTestEmulator, type TestEmulator } from '../../harness';
+import { invokeEndpoint } from '../support/endpoints';
 import { resetWarmContainer } from '../../src/core/warm-container';
 
 /**
@@ -39,12 +37,12 @@ describe("one Twilio client per warm container, from the runtime's getTwilioClie
 
   test('a runtime that hands the http client on is used as is, once for every endpoint, and nothing is logged about it', async () => {
     const runtime = handingOn();
-    for (const [handler, params] of [
-      [studioHandler, { InteractionSid: sms }],
-      [studioHandler, { InteractionSid: sms }],
-      [webhookHandler, { InteractionSid: sms }],
+    for (const [endpoint, params] of [
+      ['studio', { InteractionSid: sms }],
+      ['studio', { InteractionSid: sms }],
+      ['webhook', { InteractionSid: sms }],
     ] as const) {
-      const answer = await invoke(handler, env, params, { getTwilioClient: runtime });
+      const answer = await invokeEndpoint(endpoint, env, params, { getTwilioClient: runtime });
       expect(answer.status).toBe(200);
       expect(answer.body.meta.upstreamCalls).toBe(1);
     }
@@ -55,7 +53,7 @@ describe("one Twilio client per warm container, from the runtime's getTwilioClie
   test('a change of configuration or credentials builds a new container and client; a reset does too', async () => {
     const runtime = handingOn();
     const call = (settings: Record<string, string>) =>
-      invoke(studioHandler, settings, { InteractionSid: sms }, { getTwilioClient: runtime });
+      invokeEndpoint('studio', settings, { InteractionSid: sms }, { getTwilioClient: runtime });
     expect((await call(env)).status).toBe(200);
     expect((await call(env)).status).toBe(200);
     expect(runtime).toHaveBeenCalledTimes(1);
@@ -68,9 +66,9 @@ describe("one Twilio client per warm container, from the runtime's getTwilioClie
 
   test('a rotated auth token builds a new client that sends it, and the log lines hide it', async () => {
     const rotated = { ...env, AUTH_TOKEN: 'rotated-auth-token-0000000000000' };
-    expect((await invoke(studioHandler, env, { InteractionSid: sms })).status).toBe(200);
+    expect((await invokeEndpoint('studio', env, { InteractionSid: sms })).status).toBe(200);
     // The caller's request id is on every line as it came: here it carries the new token, which must be redacted.
-    const answer = await invoke(studioHandler, rotated, { InteractionSid: sms }, { headers: { 'x-request-id': rotated.AUTH_TOKEN } });
+    const answer = await invokeEndpoint('studio', rotated, { InteractionSid: sms }, { headers: { 'x-request-id': rotated.AUTH_TOKEN } });
     // The emulator knows only the old token: its refusal shows that the new one was sent.
     expect(answer).toMatchObject({ status: 502, body: { error: { code: 'upstream_auth_failed' } } });
     expect(events().at(-1)).toMatchObject({ event: 'request_completed', status: 502, requestId: '[redacted]' });
@@ -81,7 +79,7 @@ describe("one Twilio client per warm container, from the runtime's getTwilioClie
     const runtime = handingOn();
     const answers = await Promise.all(
       ['', 'task', 'conversation'].map((include) =>
-        invoke(studioHandler, env, { InteractionSid: sms, include }, { getTwilioClient: runtime }),
+        invokeEndpoint('studio', env, { InteractionSid: sms, include }, { getTwilioClient: runtime }),
       ),
     );
     expect(answers.map((answer) => answer.body.meta.upstreamCalls)).toEqual([1, 2, 3]);
@@ -92,7 +90,7 @@ describe("one Twilio client per warm container, from the runtime's getTwilioClie
     // What a runtime that ignores the options would return: a client on its own RequestClient, aimed at twilio.com.
     const runtime = jest.fn(() => twilio(env.ACCOUNT_SID!, env.AUTH_TOKEN!, { lazyLoading: true }));
     for (let i = 0; i < 3; i += 1) {
-      const answer = await invoke(studioHandler, env, { InteractionSid: sms }, { getTwilioClient: runtime });
+      const answer = await invokeEndpoint('studio', env, { InteractionSid: sms }, { getTwilioClient: runtime });
       expect(answer.status).toBe(200);
       expect(answer.body.interaction.sid).toBe(sms);
     }
@@ -104,9 +102,9 @@ describe("one Twilio client per warm container, from the runtime's getTwilioClie
 
 describe('TWILIO_API_BASE_URL is guarded before anything is sent', () => {
   const calls = [
-    () => invoke(studioHandler, guarded, { InteractionSid: sms }),
-    () => invoke(webhookHandler, guarded, { EventType: 'task.created', TaskAttributes: JSON.stringify({ flexInteractionSid: sms }) }),
-    () => invoke(flexHandler, guarded, { Token: 'a-flex-token', InteractionSid: sms }),
+    () => invokeEndpoint('studio', guarded, { InteractionSid: sms }),
+    () => invokeEndpoint('webhook', guarded, { EventType: 'task.created', TaskAttributes: JSON.stringify({ flexInteractionSid: sms }) }),
+    () => invokeEndpoint('flex', guarded, { Token: 'a-flex-token', InteractionSid: sms }),
   ];
   let guarded: Record<string, string>;
 

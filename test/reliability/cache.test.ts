@@ -1,6 +1,6 @@
 import { emulatorEnv, startFunctions, startTestEmulator, type FunctionsServer, type TestEmulator } from '../../harness';
 import { recordFigure } from '../support/figures';
-import { rawRequest } from '../support/raw-api';
+import { requestEndpoint } from '../support/endpoints';
 
 /**
  * The warm container's cache, counted in the emulator's request log: cold,
@@ -28,8 +28,8 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-const studio = (fields: Record<string, string>) => rawRequest(functions.url, 'POST', '/studio/interaction', { auth: 'none', form: fields });
-const flex = (fields: Record<string, string>) => rawRequest(functions.url, 'POST', '/interaction', { auth: 'none', form: fields });
+const studio = (fields: Record<string, string>) => requestEndpoint(functions.url, 'POST', '/studio/interaction', { form: fields });
+const flex = (fields: Record<string, string>) => requestEndpoint(functions.url, 'POST', '/interaction', { form: fields });
 const calls = () => emulator.countByOperation();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -72,8 +72,7 @@ describe('enrichments', () => {
 
   test('the webhook honours fresh=true like the other endpoints', async () => {
     const sid = emulator.seededSid('Web chat');
-    const webhook = (fields: Record<string, string>) =>
-      rawRequest(functions.url, 'POST', '/webhooks/interaction', { auth: 'none', form: fields });
+    const webhook = (fields: Record<string, string>) => requestEndpoint(functions.url, 'POST', '/webhooks/interaction', { form: fields });
     await webhook({ InteractionSid: sid });
     emulator.clearRequests();
     expect((await webhook({ InteractionSid: sid })).body.meta.cache).toBe('hit');

@@ -1,5 +1,5 @@
-import { emulatorEnv, invoke, startTestEmulator, type Answer, type TestEmulator } from '../../harness';
-import { handler as studioHandler } from '../../src/functions/studio/interaction.protected';
+import { emulatorEnv, startTestEmulator, type Answer, type TestEmulator } from '../../harness';
+import { invokeEndpoint } from '../support/endpoints';
 
 /**
  * With Twilio hanging, the answer leaves before REQUEST_DEADLINE_MS by the function's own clock. The handler
@@ -29,7 +29,7 @@ test('with Twilio hanging, the 504 is sent before REQUEST_DEADLINE_MS', async ()
   });
   jest.useFakeTimers({ doNotFake: ['nextTick', 'queueMicrotask', 'setImmediate', 'clearImmediate'] });
   let answer: Answer | undefined;
-  void invoke(studioHandler, env, { InteractionSid: emulator.seededSid('Inbound SMS') }).then((sent) => (answer = sent));
+  void invokeEndpoint('studio', env, { InteractionSid: emulator.seededSid('Inbound SMS') }).then((sent) => (answer = sent));
   await jest.advanceTimersByTimeAsync(DEADLINE_MS - 1);
   expect(answer?.status).toBe(504);
   expect(answer?.body.error.code).toMatch(/^(deadline_exceeded|upstream_timeout)$/);

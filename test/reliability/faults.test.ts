@@ -1,7 +1,8 @@
 import autocannon from 'autocannon';
 import { emulatorEnv, startFunctions, startTestEmulator, type FunctionsServer, type TestEmulator } from '../../harness';
 import { recordFigure } from '../support/figures';
-import { rawRequest, type RawAnswer } from '../support/raw-api';
+import { requestEndpoint } from '../support/endpoints';
+import { type RawAnswer } from '../support/raw-api';
 
 /**
  * Twilio slow, rate-limiting, failing or hanging, through the real
@@ -89,7 +90,7 @@ afterAll(async () => {
 const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const post = (path: string, fields: Record<string, string>, server = functions) =>
-  rawRequest(server.url, 'POST', path, { auth: 'none', form: fields });
+  requestEndpoint(server.url, 'POST', path, { form: fields });
 
 describe('under 20% 503s, 5% 429s and added latency', () => {
   test('1,000 requests at concurrency 32 succeed at least 99.9% of the time, none later than the deadline', async () => {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { emulatorEnv, startFunctions, startTestEmulator, type FunctionsServer, type TestEmulator } from '../../harness';
-import { rawRequest } from '../support/raw-api';
+import { requestEndpoint } from '../support/endpoints';
 import { assertMatchesSchema } from '../support/schema';
 
 /**
@@ -70,8 +70,7 @@ describe.each([
     emulator.clearRequests();
     const linesBefore = functions.output.length;
 
-    const answer = await rawRequest(functions.url, 'POST', '/studio/interaction', {
-      auth: 'none',
+    const answer = await requestEndpoint(functions.url, 'POST', '/studio/interaction', {
       form: { InteractionSid: emulator.seededSid('Inbound SMS'), include },
     });
 
@@ -92,8 +91,7 @@ describe.each([
 });
 
 test('the same interaction without the fault answers every part: the failure above is the next page alone', async () => {
-  const answer = await rawRequest(functions.url, 'POST', '/studio/interaction', {
-    auth: 'none',
+  const answer = await requestEndpoint(functions.url, 'POST', '/studio/interaction', {
     form: { InteractionSid: emulator.seededSid('Inbound SMS'), include: 'channels,conversation' },
   });
   expect(answer.status).toBe(200);

@@ -1,7 +1,7 @@
 import { emulatorEnv, startFunctions, startTestEmulator, type FunctionsServer, type TestEmulator } from '../../harness';
 import { recordFigure } from '../support/figures';
 import { ENDPOINTS, fixedCorpus, send, type MalformedRequest } from '../support/malformed-requests';
-import { rawRequest } from '../support/raw-api';
+import { requestEndpoint } from '../support/endpoints';
 
 /**
  * Secret hygiene: with recognisable secrets configured, the whole bad-input
@@ -58,7 +58,7 @@ function mint(spec?: { ttlSeconds?: number }): string {
 }
 
 async function call(server: FunctionsServer, path: string, fields: Record<string, string>): Promise<number> {
-  const answer = await rawRequest(server.url, 'POST', path, { auth: 'none', form: fields });
+  const answer = await requestEndpoint(server.url, 'POST', path, { form: fields });
   responses.push(`${answer.status} ${JSON.stringify([...answer.headers])} ${answer.text}`);
   return answer.status;
 }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { emulatorEnv, startFunctions, startTestEmulator, type FunctionsServer, type TestEmulator } from '../../harness';
 import { recordFigure } from '../support/figures';
 import { VALIDATIONS_IN_FLIGHT } from '../../src/core/flex-token-memory';
-import { rawRequest, type RawAnswer } from '../support/raw-api';
+import { requestEndpoint } from '../support/endpoints';
+import { type RawAnswer } from '../support/raw-api';
 
 /**
  * Bad Flex tokens cannot starve /interaction: with Twilio IAM slow, a flood of
@@ -48,8 +49,7 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-const flex = (token: string) =>
-  rawRequest(functions.url, 'POST', '/interaction', { auth: 'none', form: { Token: token, InteractionSid: sms } });
+const flex = (token: string) => requestEndpoint(functions.url, 'POST', '/interaction', { form: { Token: token, InteractionSid: sms } });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const base64url = (bytes: number) => randomBytes(bytes).toString('base64url');
 /** IAM calls made so far: the emulator logs a slowed call as it answers or is given up, so calls still in IAM's latency are waited for. */

@@ -1,5 +1,6 @@
 import { emulatorEnv, startFunctions, startTestEmulator, type FunctionsServer, type TestEmulator } from '../../harness';
 import { recordFigure } from '../support/figures';
+import { requestEndpoint } from '../support/endpoints';
 import { rawRequest } from '../support/raw-api';
 
 /**
@@ -34,7 +35,7 @@ afterAll(async () => {
 });
 beforeEach(() => emulator.clearRequests());
 
-const postEvent = (server: FunctionsServer) => rawRequest(server.url, 'POST', '/webhooks/interaction', { auth: 'none', form: event });
+const postEvent = (server: FunctionsServer) => requestEndpoint(server.url, 'POST', '/webhooks/interaction', { form: event });
 /** The task through the emulator's TaskRouter API, as any other integration reads and writes it. */
 const taskPath = () => `/v1/Workspaces/${event.WorkspaceSid}/Tasks/${event.TaskSid}`;
 const asIntegration = () => ({ user: emulator.accountSid, password: emulator.authToken });
@@ -169,8 +170,7 @@ describe("others' attributes and others' tasks", () => {
     return (await rawRequest(emulator.url, 'GET', path, { auth: asIntegration(), headers: TASKROUTER })).body.attributes;
   }
   const postFor = (interactionSid: string, task: { sid: string; workspaceSid: string }) =>
-    rawRequest(writing.url, 'POST', '/webhooks/interaction', {
-      auth: 'none',
+    requestEndpoint(writing.url, 'POST', '/webhooks/interaction', {
       form: { EventType: 'task.updated', InteractionSid: interactionSid, TaskSid: task.sid, WorkspaceSid: task.workspaceSid },
     });
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { SID_PATTERNS } from '../../src/core/sid';
+import { ENDPOINT_PATHS, type Endpoint } from '../../src/core/request-parameters';
 
 /**
  * Malformed requests for the three endpoints: a fixed corpus and a fast-check
@@ -9,13 +10,7 @@ import { SID_PATTERNS } from '../../src/core/sid';
  * content types, bodies the runtime cannot parse.
  */
 
-export type Endpoint = 'flex' | 'studio' | 'webhook';
-export const ENDPOINTS: Endpoint[] = ['flex', 'studio', 'webhook'];
-export const ENDPOINT_PATHS: Record<Endpoint, string> = {
-  flex: '/interaction',
-  studio: '/studio/interaction',
-  webhook: '/webhooks/interaction',
-};
+export { ENDPOINT_PATHS, ENDPOINTS, type Endpoint } from '../../src/core/request-parameters';
 
 export interface MalformedRequest {
   label: string;
@@ -417,6 +412,7 @@ export function generatedRequest(endpoint: Endpoint, ctx: CorpusContext): fc.Arb
 
 export interface Reply {
   status: number;
+  headers: Headers;
   contentType: string;
   text: string;
   /** The JSON body, when there is one. */
@@ -436,5 +432,5 @@ export async function send(baseUrl: string, request: MalformedRequest): Promise<
   } catch {
     json = undefined;
   }
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', text, json };
+  return { status: response.status, headers: response.headers, contentType: response.headers.get('content-type') ?? '', text, json };
 }

@@ -8,20 +8,17 @@ export interface RawAnswer {
 
 export type Auth = { user: string; password: string } | 'none';
 
-export async function rawRequest(
-  baseUrl: string,
-  method: string,
-  path: string,
-  options: {
-    auth: Auth;
-    form?: Record<string, string> | URLSearchParams;
-    json?: unknown;
-    body?: string;
-    /** multipart/form-data; fetch sets the boundary. */
-    formData?: FormData;
-    headers?: Record<string, string>;
-  },
-): Promise<RawAnswer> {
+export interface RawRequestOptions {
+  auth: Auth;
+  form?: Record<string, string> | URLSearchParams;
+  json?: unknown;
+  body?: string;
+  /** multipart/form-data; fetch sets the boundary. */
+  formData?: FormData;
+  headers?: Record<string, string>;
+}
+
+export async function rawRequest(baseUrl: string, method: string, path: string, options: RawRequestOptions): Promise<RawAnswer> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.auth !== 'none')
     headers.Authorization = `Basic ${Buffer.from(`${options.auth.user}:${options.auth.password}`).toString('base64')}`;
