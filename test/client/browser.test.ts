@@ -6,6 +6,8 @@ import { countByOperation, emulatorAdmin, freePort, runNpmStart, type EmulatorAd
 import { signatureFor } from '../../local/signatures';
 import { launchChromium } from '../support/browser';
 import { serveBundledPage, type BundledPage } from '../support/bundled-page';
+import { fetchEndpoint } from '../support/endpoints';
+import { assertConformsToOpenApi } from '../support/openapi';
 import { assertMatchesSchema } from '../support/schema';
 import type {} from './browser-page'; // window.flexClientPage
 
@@ -67,8 +69,18 @@ beforeEach(async () => {
   posts = [];
 });
 
-afterEach(() => {
+afterEach(async () => {
   expect(pageErrors).toEqual([]);
+  // What the browser sent and got, held to schema/openapi.json like every other answer the tests see.
+  for (const request of posts) {
+    const response = (await request.response())!;
+    assertConformsToOpenApi({
+      method: 'POST',
+      path: '/interaction',
+      request: { contentType: request.headers()['content-type'], body: request.postData() ?? undefined },
+      response: { status: response.status(), headers: await response.allHeaders(), body: await response.json() },
+    });
+  }
 });
 
 /** A new client in the page, whose getToken gives `tokens` in turn. */
@@ -117,7 +129,7 @@ describe('a task that carries the summary the webhook wrote', () => {
   beforeAll(async () => {
     const url = `${functionsUrl}/webhooks/interaction`;
     const form = { EventType: 'task.created', TaskAttributes: JSON.stringify({ flexInteractionSid: SID }) };
-    const answer = await fetch(url, {
+    const answer = await fetchEndpoint(url, {
       method: 'POST',
       headers: { 'X-Twilio-Signature': signatureFor(credentials().authToken, url, form) },
       body: new URLSearchParams(form),
