@@ -18,8 +18,6 @@ import { isSid } from './sid';
 
 export type Event = Record<string, unknown>;
 
-export { INCLUDE_PARTS, INTERACTION_SID_PARAMETERS, TRANSFER_SID_PARAMETERS, type IncludePart };
-
 export interface EnrichmentRequest {
   interactionSid: string;
   /** Canonical: sorted, no duplicates, `participants` and `invites` imply `channels`. */

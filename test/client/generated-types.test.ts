@@ -9,7 +9,7 @@ import {
 } from '../../clients/flex/src/generated/enriched-interaction';
 import { ERROR_STATUS, type ErrorCode } from '../../src/core/errors';
 import { SCHEMA_VERSION as SERVER_SCHEMA_VERSION } from '../../src/core/payload';
-import { INCLUDE_PARTS as SERVER_INCLUDE_PARTS } from '../../src/core/request-input';
+import { INCLUDE_PARTS as SERVER_INCLUDE_PARTS } from '../../src/core/request-parameters';
 
 const root = path.resolve(__dirname, '../..');
 const client = path.join(root, 'clients/flex');
